@@ -1,0 +1,1 @@
+"""Ballot tokens, QR rendering and printable ballot sheets (HTML print view and PDF)."""

@@ -1,0 +1,32 @@
+"""The promises the repository makes to a new user and to CI."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def readme_commands() -> list[str]:
+    """Return the commands of the README's first two shell blocks."""
+    blocks = re.findall(r"```sh\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+    return [next(line for line in block.splitlines() if line and not line.startswith("#")) for block in blocks[:2]]
+
+
+def test_readme_starts_with_the_run_and_test_commands():
+    run, test = readme_commands()
+    assert run.endswith("voting demo") and "pip install -e ." in run
+    assert test.endswith("python -m pytest") and ".[test,postgres]" in test
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert readme_commands()[1] in ci.splitlines()
+
+
+def test_no_instance_data_secrets_or_virtualenv_is_tracked():
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    bad = [f for f in tracked if re.search(r"(^|/)(instance|\.venv|venv)/|\.(db|sqlite3?|pem|key)$", f)]
+    assert bad == []

@@ -1,0 +1,206 @@
+"""The `voting` command: set up, import, serve and demo."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from sqlalchemy import inspect
+
+from .extensions import db
+from .services.errors import DomainError
+
+
+class AppHolder:
+    """Create the Flask app lazily, once per command."""
+
+    def __init__(self, instance: str | None):
+        self.instance = instance
+        self._app: Flask | None = None
+
+    @property
+    def app(self) -> Flask:
+        if self._app is None:
+            from . import create_app
+
+            self._app = create_app({"INSTANCE_PATH": self.instance} if self.instance else None)
+        return self._app
+
+
+def with_app(fn):
+    """Run the command inside an app context and turn domain errors into a clean exit."""
+
+    @click.pass_obj
+    @functools.wraps(fn)
+    def wrapper(holder: AppHolder, *args, **kwargs):
+        with holder.app.app_context():
+            try:
+                return fn(*args, **kwargs)
+            except DomainError as error:
+                lines = [error.message, *(f"  - {p}" for p in getattr(error, "problems", ()))]
+                raise click.ClickException("\n".join(lines)) from None
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--instance",
+    envvar="VOTING_INSTANCE_PATH",
+    type=click.Path(file_okay=False),
+    help="Instance folder (config, secrets, SQLite database). Default: ./instance",
+)
+@click.pass_context
+def main(ctx: click.Context, instance: str | None) -> None:
+    """小区居民会议选举与表决服务 — residents' meeting service."""
+    ctx.obj = AppHolder(instance or str(Path.cwd() / "instance"))
+
+
+@main.command("init-db")
+@with_app
+def init_db() -> None:
+    """Create the database tables (existing tables and data are kept)."""
+    db.create_all()
+    click.echo(f"数据库已就绪 / database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+def schema_ready() -> bool:
+    """Tell whether init-db has created the tables."""
+    return inspect(db.engine).has_table("staff_user")
+
+
+def read_password(prompt: str = "密码 / password") -> str:
+    """Read a password from the terminal (twice) or from the first line of stdin."""
+    if sys.stdin.isatty():
+        return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@main.command("create-staff")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["admin", "staff", "observer"]), required=True)
+@click.option("--name", "display_name", default="", help="Display name, e.g. 王主任")
+@click.option("--community", "communities", multiple=True, help="小区 name or id (repeatable)")
+@click.option("--all-communities", is_flag=True, help="Deployment-wide account (街道): sees every 小区")
+@with_app
+def create_staff_command(username, role, display_name, communities, all_communities) -> None:
+    """Create a staff account; the password comes from a prompt or stdin, never an argument."""
+    from .services import staff
+
+    if not communities and not all_communities:
+        raise click.UsageError("give --community NAME (repeatable) or --all-communities")
+    password = read_password()
+    members = [staff.community_by_name(name) for name in communities]
+    user = staff.create_staff(
+        username, password, role, display_name=display_name, communities=members, all_communities=all_communities
+    )
+    click.echo(f"已创建账号 {user.username}（{user.role.label}）")
+
+
+@main.group()
+def community() -> None:
+    """Manage 小区."""
+
+
+@community.command("create")
+@click.argument("name")
+@with_app
+def community_create(name: str) -> None:
+    """Create a 小区."""
+    from .services import staff
+
+    created = staff.create_community(name, "cli")
+    click.echo(f"已新建小区 {created.name}（id {created.id}）")
+
+
+@main.group()
+def households() -> None:
+    """Import and export the household register."""
+
+
+@households.command("import")
+@click.argument("community_name", metavar="COMMUNITY")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--update", is_flag=True, help="Overwrite registered households whose details differ")
+@with_app
+def households_import(community_name: str, file: str, update: bool) -> None:
+    """Import a register (.csv in UTF-8/GBK, or .xlsx) into COMMUNITY, all or nothing."""
+    from .services import households as service
+    from .services import staff
+
+    target = staff.community_by_name(community_name)
+    data = Path(file).read_bytes()
+    with click.progressbar(length=1, label="校验", file=sys.stderr) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        report = service.import_households(target, Path(file).name, data, "cli", update=update, progress=progress)
+    click.echo(f"导入完成：{report.summary()}")
+
+
+@households.command("export")
+@click.argument("community_name", metavar="COMMUNITY")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@with_app
+def households_export(community_name: str, file: str) -> None:
+    """Export COMMUNITY's register to FILE (.csv or .xlsx, by its extension)."""
+    from .services import households as service
+    from .services import staff
+
+    fmt = Path(file).suffix.lower().lstrip(".")
+    data = service.export_households(staff.community_by_name(community_name), fmt)
+    Path(file).write_bytes(data)
+    click.echo(f"已导出 {file}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="0.0.0.0 to serve the whole LAN")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.pass_obj
+def serve(holder: AppHolder, host: str, port: int, threads: int) -> None:
+    """Serve the app with waitress (a production WSGI server)."""
+    app = holder.app
+    with app.app_context():
+        if not schema_ready():
+            raise click.ClickException("数据库尚未初始化，请先运行 voting init-db")
+    run_waitress(app, host, port, threads)
+
+
+def run_waitress(app: Flask, host: str, port: int, threads: int) -> None:
+    """Start waitress and print where the service answers."""
+    import waitress
+
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    click.echo(f"服务地址 / serving at: http://{shown}:{port}/", err=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="voting")
+
+
+@main.command()
+@click.option("--instance", "demo_instance", type=click.Path(file_okay=False), help="Keep the demo here instead of a temporary folder")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Create the demo and exit")
+def demo(demo_instance: str | None, host: str, port: int, no_serve: bool) -> None:
+    """Create a throw-away instance with a demo 小区 and serve it."""
+    import tempfile
+
+    from . import create_app
+    from .demo import seed_demo
+
+    folder = demo_instance or tempfile.mkdtemp(prefix="voting-demo-")
+    app = create_app({"INSTANCE_PATH": folder})
+    with app.app_context():
+        db.create_all()
+        info = seed_demo()
+    click.echo(f"演示数据目录 / demo instance: {folder}")
+    click.echo(f"小区 / community: {info['community']}（{info['households']} 户）")
+    click.echo(f"登录 / login: http://{host}:{port}/login  用户名 {info['username']}  密码 {info['password']}")
+    click.echo("（密码只显示这一次 / the password is shown only once）")
+    if not no_serve:
+        run_waitress(app, host, port, 8)

@@ -1,0 +1,67 @@
+"""Blueprints by audience, error pages and template helpers."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import db, login_manager
+from ..models import StaffUser, format_address
+from ..services.errors import DomainError
+from ..timeutil import format_local
+
+
+def register_web(app: Flask) -> None:
+    """Attach blueprints, the login loader, error handlers and Jinja filters."""
+    from . import admin, auth, public
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> StaffUser | None:
+        return db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
+
+    app.jinja_env.filters["local"] = format_local
+    app.jinja_env.globals["format_address"] = format_address
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        return error_page(error.status, error.message, getattr(error, "problems", ()))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return error_page(400, "页面已过期或缺少安全令牌（CSRF），操作未执行。请返回、刷新页面后重试。")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return error_page(error.code or 500, HTTP_MESSAGES.get(error.code, error.description))
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+
+HTTP_MESSAGES = {
+    400: "请求有误。",
+    403: "您没有权限访问此页面。",
+    404: "找不到此页面。",
+    405: "不支持此操作方式。",
+    413: "上传的文件太大。",
+    429: "操作太频繁，请稍后再试。",
+    500: "服务器出错了，请稍后再试或联系工作人员。",
+}
+
+
+def error_page(status: int, message: str, problems=()):
+    """Render the Chinese error page with a status code."""
+    return render_template("error.html", status=status, message=message, problems=problems, referrer=request.referrer), status
