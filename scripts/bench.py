@@ -1,0 +1,251 @@
+#!/usr/bin/env python
+"""Benchmarks of the voting service, one subcommand each; with none, run all and print one table.
+
+    python scripts/bench.py            # every benchmark, one table
+    python scripts/bench.py core       # the rules core: tallies over 100,000 ballots
+
+To add one, register a function that returns rows:
+
+    @benchmark("ballots", "token issue and QR rendering")
+    def bench_ballots(args: argparse.Namespace) -> list[Row]:
+        ...
+        return [Row("ballots: tokens issued", rate, "tokens/s", target=5_000)]
+
+Options a benchmark needs go in `arguments=` (a function adding them to its subparser); they must
+have defaults, because a run without arguments uses them. Exit status is 1 when a target is missed.
+Timings belong here, never in unit tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One measured figure; `target` is the least acceptable figure (None: for information)."""
+
+    name: str
+    figure: float
+    unit: str
+    target: float | None = None
+
+    @property
+    def passed(self) -> bool | None:
+        """Tell whether the figure reaches its target (None when there is no target)."""
+        return None if self.target is None else self.figure >= self.target
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A registered benchmark."""
+
+    name: str
+    help: str
+    run: Callable[[argparse.Namespace], list[Row]]
+    arguments: Callable[[argparse.ArgumentParser], None]
+
+
+BENCHMARKS: dict[str, Benchmark] = {}
+
+
+def benchmark(
+    name: str, help: str, arguments: Callable[[argparse.ArgumentParser], None] = lambda parser: None
+) -> Callable[[Callable[[argparse.Namespace], list[Row]]], Callable[[argparse.Namespace], list[Row]]]:
+    """Register a benchmark function under `name`."""
+
+    def register(run: Callable[[argparse.Namespace], list[Row]]) -> Callable[[argparse.Namespace], list[Row]]:
+        BENCHMARKS[name] = Benchmark(name, help, run, arguments)
+        return run
+
+    return register
+
+
+def best_time(action: Callable[[], object], repeat: int) -> float:
+    """Return the fastest of `repeat` runs of `action`, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+# --- core -----------------------------------------------------------------------------------
+
+
+def _core_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ballots", type=int, default=100_000, help="ballots per contest (default 100000)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per figure; the best counts (default 5)")
+    parser.add_argument("--seed", type=int, default=2024, help="seed of the generated ballots")
+
+
+def _committee_papers(contest_id: str, ids: list[str], seats: int, n: int, rnd: random.Random, area: bool):
+    """Generate realistic committee ballots: mostly valid, some blank, over-voted, repeated or unknown."""
+    from voting.core import Ballot
+
+    weights = [len(ids) - i for i in range(len(ids))]  # earlier candidates are more popular
+    papers = []
+    for _ in range(n):
+        roll = rnd.random()
+        if roll < 0.03:
+            marks: tuple[str, ...] = ()
+        elif roll < 0.05:
+            marks = tuple(rnd.sample(ids, seats + 1))  # over-vote → 废票
+        elif roll < 0.06:
+            marks = ("unknown", ids[0])
+        else:
+            chosen = {rnd.choices(ids, weights)[0] for _ in range(rnd.randint(1, seats))}
+            marks = tuple(chosen) + ((next(iter(chosen)),) if roll > 0.95 else ())  # some repeat a mark
+        weight = Decimal(rnd.randint(3000, 15000)).scaleb(-2) if area else None
+        papers.append(Ballot(contest_id, marks, weight))
+    return papers
+
+
+def _choice_papers(contest_id: str, ids: list[str], n: int, rnd: random.Random):
+    from voting.core import Ballot
+
+    weights = [3 + (i * 7) % 5 for i in range(len(ids))]
+    papers = []
+    for _ in range(n):
+        roll = rnd.random()
+        if roll < 0.03:
+            marks: tuple[str, ...] = ()
+        elif roll < 0.05:
+            marks = tuple(rnd.sample(ids, 2))
+        else:
+            marks = (rnd.choices(ids, weights)[0],)
+        papers.append(Ballot(contest_id, marks))
+    return papers
+
+
+@benchmark("core", "tally a 9-seat, 15-candidate committee and two choice contests", _core_arguments)
+def bench_core(args: argparse.Namespace) -> list[Row]:
+    """Measure the tallies of the rules core in ballots per second on one core."""
+    from voting.core import (
+        Attendance,
+        Candidate,
+        ChoiceContest,
+        ChoiceMethod,
+        CommitteeContest,
+        Option,
+        RuleProfile,
+        classify,
+        tally_choice,
+        tally_committee,
+    )
+
+    n, rnd = args.ballots, random.Random(args.seed)
+    committee = CommitteeContest("k", 9, tuple(Candidate(f"c{i:02}", f"候选人{i}") for i in range(15)))
+    ids = [c.id for c in committee.candidates]
+    modes = ChoiceContest("mode", tuple(Option(f"m{i}", f"模式{i}") for i in range(6)))
+    fees = ChoiceContest(
+        "fee", tuple(Option(f"L{a}", f"{a} 元/户·月") for a in (10, 15, 20, 25, 30)), ordered=True,
+        method=ChoiceMethod.MEDIAN,
+    )
+    committee_papers = _committee_papers("k", ids, 9, n, rnd, area=False)
+    area_papers = _committee_papers("k", ids, 9, n, rnd, area=True)
+    mode_papers = _choice_papers("mode", [o.id for o in modes.options], n, rnd)
+    fee_papers = _choice_papers("fee", [o.id for o in fees.options], n, rnd)
+    total_area = sum((p.area for p in area_papers), Decimal(0))
+    heads = Attendance(n + n // 10, n)
+    areas = Attendance(n + n // 10, n, total_area * 2, total_area)
+    charter, civil = RuleProfile.charter(), RuleProfile.civil_code()
+
+    def rate(action: Callable[[], object]) -> float:
+        return n / best_time(action, args.repeat)
+
+    return [
+        Row(
+            f"core: committee tally, 9 of 15, {n:,} ballots",
+            rate(lambda: tally_committee(committee, committee_papers, heads, charter, n)),
+            "ballots/s",
+            target=200_000,
+        ),
+        Row(
+            "core: committee tally with areas (civil_code)",
+            rate(lambda: tally_committee(committee, area_papers, areas, civil, n)),
+            "ballots/s",
+        ),
+        Row(
+            "core: choice tally, 6 service modes (majority)",
+            rate(lambda: tally_choice(modes, mode_papers, heads, charter, n)),
+            "ballots/s",
+        ),
+        Row(
+            "core: choice tally, 5 fee levels (median)",
+            rate(lambda: tally_choice(fees, fee_papers, heads, charter, n)),
+            "ballots/s",
+        ),
+        Row(
+            "core: classify() one ballot at a time",
+            rate(lambda: [classify(committee, p) for p in committee_papers]),
+            "ballots/s",
+        ),
+    ]
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+def format_table(rows: list[Row]) -> str:
+    """Lay rows out as one plain-text table."""
+    header = ("benchmark", "figure", "unit", "target", "result")
+    lines = [
+        (
+            r.name,
+            f"{r.figure:,.0f}",
+            r.unit,
+            "—" if r.target is None else f"≥ {r.target:,.0f}",
+            {True: "pass", False: "FAIL", None: "info"}[r.passed],
+        )
+        for r in rows
+    ]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines)]
+    align = ["<", ">", "<", ">", "<"]
+    return "\n".join(
+        "  ".join(f"{cell:{a}{w}}" for cell, a, w in zip(line, align, widths)).rstrip()
+        for line in [header, *lines]
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argparse CLI: one subcommand per registered benchmark."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", metavar="benchmark")
+    for bench in BENCHMARKS.values():
+        bench.arguments(commands.add_parser(bench.name, help=bench.help))
+    return parser
+
+
+def defaults_for(name: str) -> argparse.Namespace:
+    """Return the default options of benchmark `name`."""
+    parser = argparse.ArgumentParser()
+    BENCHMARKS[name].arguments(parser)
+    return parser.parse_args([])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the chosen benchmark, or all of them, and print the table."""
+    args = build_parser().parse_args(argv)
+    if args.command:
+        rows = BENCHMARKS[args.command].run(args)
+    else:
+        rows = [row for name, bench in BENCHMARKS.items() for row in bench.run(defaults_for(name))]
+    print(format_table(rows))
+    return 1 if any(row.passed is False for row in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
