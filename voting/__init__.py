@@ -6,18 +6,23 @@ import os
 import secrets
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
-
-from .config import Defaults
-from .db import install_sqlite_pragmas, is_sqlite
-from .extensions import csrf, db, login_manager
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app: defaults → instance/config.py → VOTING_* variables → test_config."""
+    # Imported here, not at module level, so that `import voting.core` loads no Flask.
+    from flask import Flask
+
+    from .config import Defaults
+    from .db import install_sqlite_pragmas, is_sqlite
+    from .extensions import csrf, db, login_manager
+
     test_config = dict(test_config or {})
     instance_path = test_config.pop("INSTANCE_PATH", None) or os.environ.get("VOTING_INSTANCE_PATH")
     app = Flask(
@@ -40,7 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = load_or_create_secret(Path(app.instance_path) / "secret_key")
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "voting.db")
-    _configure_engine(app)
+    configure_engine(app)
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -60,7 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-def _configure_engine(app: Flask) -> None:
+def configure_engine(app: Flask) -> None:
     """Add engine options suited to the configured database."""
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
