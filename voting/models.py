@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     Column,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
     Table,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -128,13 +131,16 @@ class StaffUser(db.Model):
         return self.display_name or self.username
 
 
-class LoginFailure(db.Model):
-    """A failed login, kept for the rate limit; cleared on success for that username."""
+class RateEvent(db.Model):
+    """An event counted by a rate limit (failed login, public form, bad ballot token)."""
+
+    __table_args__ = (Index("ix_rate_event_kind_client_at", "kind", "client", "at"), Index("ix_rate_event_kind_key_at", "kind", "key", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(50), index=True)
-    client: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(64), default="")  # e.g. the username tried
+    client: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class LogHead(db.Model):
@@ -160,3 +166,155 @@ class ActionLog(db.Model):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class Meeting(db.Model):
+    """居民会议: holds the agenda; its rule profile is stored as the core's JSON."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    rules: Mapped[dict] = mapped_column(JSON)  # voting.core.RuleProfile.to_dict()
+    public_base_url: Mapped[str] = mapped_column(String(200), default="")
+    objection_days: Mapped[int] = mapped_column(Integer, default=3)  # 询异期 (DESIGN §4.11)
+    publicity_days: Mapped[int] = mapped_column(Integer, default=5)  # 候选人公示 (DESIGN §4.11)
+    allow_quorum_override: Mapped[bool] = mapped_column(Boolean, default=False)
+    registration_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    candidates_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ballots_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # freezes the agenda
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    community: Mapped[Community] = relationship()
+    contests: Mapped[list[Contest]] = relationship(
+        back_populates="meeting", order_by="Contest.position", cascade="all, delete-orphan"
+    )
+
+
+class ContestKind(str, enum.Enum):
+    COMMITTEE = "committee"
+    CHOICE = "choice"
+    MOTION = "motion"
+
+
+class ContestPurpose(str, enum.Enum):
+    """What a contest decides; fee levels are an ordered choice with amounts."""
+
+    COMMITTEE = "committee"
+    SERVICE_MODE = "service_mode"
+    FEE = "fee"
+    MOTION = "motion"
+    OTHER = "other"
+
+
+class ContestStatus(str, enum.Enum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Contest(db.Model):
+    """表决事项: one vote on the agenda (a committee round, a choice, a motion)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[ContestKind] = mapped_column(Enum(ContestKind, native_enum=False, length=20))
+    purpose: Mapped[ContestPurpose] = mapped_column(Enum(ContestPurpose, native_enum=False, length=20))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # Kind-specific settings: seats, contested, candidate_order, threshold, base, ordered,
+    # method, unit, special, round; read by voting.services.agenda.core_contest.
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    fee_inputs: Mapped[dict | None] = mapped_column(JSON)  # 测算费用 inputs (fee contests)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("contest.id"))
+    status: Mapped[ContestStatus] = mapped_column(
+        Enum(ContestStatus, native_enum=False, length=10), default=ContestStatus.DRAFT
+    )
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    result: Mapped[dict | None] = mapped_column(JSON)  # what voting.core returned, as JSON
+
+    meeting: Mapped[Meeting] = relationship(back_populates="contests")
+    options: Mapped[list[ContestOption]] = relationship(
+        back_populates="contest", order_by="ContestOption.position", cascade="all, delete-orphan"
+    )
+    parent: Mapped[Contest | None] = relationship(remote_side=[id])
+
+
+class ContestOption(db.Model):
+    """A candidate or option as printed on the ballot; `key` is what a ballot marks."""
+
+    __table_args__ = (UniqueConstraint("contest_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))  # fee levels
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id"))
+
+    contest: Mapped[Contest] = relationship(back_populates="options")
+    registration: Mapped[Registration | None] = relationship()
+
+
+class RegistrationStatus(str, enum.Enum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+    @property
+    def label(self) -> str:
+        return {"pending": "待审核", "approved": "已通过", "rejected": "未通过"}[self.value]
+
+
+class Registration(db.Model):
+    """自荐 / 推荐 报名登记表 for the committee election of a meeting."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # voting.core.NominationKind value
+    name: Mapped[str] = mapped_column(String(50))
+    gender: Mapped[str] = mapped_column(String(4), default="")
+    birth_date: Mapped[date] = mapped_column(Date)
+    political_status: Mapped[str] = mapped_column(String(20), default="")
+    education: Mapped[str] = mapped_column(String(20), default="")
+    occupation: Mapped[str] = mapped_column(String(100), default="")
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    statement: Mapped[str] = mapped_column(Text, default="")  # 个人简历 / 自荐理由
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    declarations: Mapped[list] = mapped_column(JSON, default=list)
+    channel: Mapped[str] = mapped_column(String(10), default="online")  # online / paper
+    entered_by: Mapped[str] = mapped_column(String(50), default="")
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[RegistrationStatus] = mapped_column(
+        Enum(RegistrationStatus, native_enum=False, length=10), default=RegistrationStatus.PENDING
+    )
+    reject_reason: Mapped[str] = mapped_column(Text, default="")
+    manual_checks: Mapped[list] = mapped_column(JSON, default=list)
+    reviewed_by: Mapped[str] = mapped_column(String(50), default="")
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    household: Mapped[Household] = relationship()
+    recommenders: Mapped[list[Recommendation]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", order_by="Recommendation.id"
+    )
+
+
+class Recommendation(db.Model):
+    """One household co-signing a 推荐, with the name of who signed for it."""
+
+    __table_args__ = (UniqueConstraint("registration_id", "household_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    signer: Mapped[str] = mapped_column(String(50))
+
+    registration: Mapped[Registration] = relationship(back_populates="recommenders")
+    household: Mapped[Household] = relationship()

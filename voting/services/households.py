@@ -86,7 +86,7 @@ def import_households(
     if report.created or report.updated:
         log.append(
             log.community_chain(community.id),
-            _actor_name(actor),
+            actor,
             "households.import",
             community_id=community.id,
             file=filename,
@@ -95,10 +95,6 @@ def import_households(
             unchanged=report.unchanged,
         )
     return report
-
-
-def _actor_name(actor: StaffUser | str) -> str:
-    return actor if isinstance(actor, str) else actor.username
 
 
 def list_households(community: Community) -> list[Household]:
@@ -194,7 +190,7 @@ def update_household(community: Community, household_id: int, raw: dict[str, str
         # The log names the household and the fields, never personal values.
         log.append(
             log.community_chain(community.id),
-            actor.username,
+            actor,
             "household.update",
             community_id=community.id,
             household=household.address,

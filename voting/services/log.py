@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ..audit import GENESIS_HASH, entry_hash
 from ..extensions import db
-from ..models import ActionLog, LogHead
+from ..models import ActionLog, LogHead, StaffUser
 from ..timeutil import utcnow
 
 
@@ -28,7 +28,12 @@ def entry_payload(entry: ActionLog) -> dict:
     }
 
 
-def append(chain: str, actor: str, action: str, *, community_id: int | None = None, **detail) -> ActionLog:
+def actor_name(actor: StaffUser | str) -> str:
+    """Name who acted: a staff account's username, or a label such as 'cli' or 'public'."""
+    return actor if isinstance(actor, str) else actor.username
+
+
+def append(chain: str, actor: StaffUser | str, action: str, *, community_id: int | None = None, **detail) -> ActionLog:
     """Append one entry to `chain` inside the caller's transaction.
 
     The chain head row is locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite's write
@@ -44,7 +49,7 @@ def append(chain: str, actor: str, action: str, *, community_id: int | None = No
         chain=chain,
         seq=head.seq + 1,
         at=utcnow(),
-        actor=actor,
+        actor=actor_name(actor),
         action=action,
         community_id=community_id,
         detail=detail,

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..models import Community, LoginFailure, Role, StaffUser
-from ..timeutil import utcnow
-from . import log, use_case
+from ..models import Community, Role, StaffUser
+from . import log, ratelimit, use_case
 from .errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyAttempts
 
 USERNAME = re.compile(r"[A-Za-z0-9_.\-]{2,50}")
 MIN_PASSWORD = 8
+LOGIN_FAILURE = "login_failure"
 
 
 @use_case
@@ -58,30 +58,23 @@ def set_password(user: StaffUser, password: str) -> None:
     user.password_hash = generate_password_hash(password)
 
 
-def _recent_failures(column, value, window) -> int:
-    since = utcnow() - window
-    return db.session.execute(
-        select(func.count()).select_from(LoginFailure).where(column == value, LoginFailure.at >= since)
-    ).scalar_one()
-
-
 @use_case
 def authenticate(username: str, password: str, client: str, *, max_per_user: int, max_per_client: int, window) -> StaffUser:
     """Check a login; refuse for a while after repeated failures from the account or the client."""
     username = username.strip()
     if (
-        _recent_failures(LoginFailure.username, username, window) >= max_per_user
-        or _recent_failures(LoginFailure.client, client, window) >= max_per_client
+        ratelimit.count_recent(LOGIN_FAILURE, window, key=username) >= max_per_user
+        or ratelimit.count_recent(LOGIN_FAILURE, window, client=client) >= max_per_client
     ):
         minutes = int(window.total_seconds() // 60)
         raise TooManyAttempts(f"登录失败次数过多，请 {minutes} 分钟后再试。")
     user = db.session.execute(select(StaffUser).where(StaffUser.username == username)).scalar_one_or_none()
     if user is None or not user.active or not check_password_hash(user.password_hash, password):
-        db.session.add(LoginFailure(username=username[:50], client=client[:64]))
+        ratelimit.record(LOGIN_FAILURE, client, username)
         # Committed even though the login is refused: the failure must count.
         db.session.commit()
         raise InvalidInput("用户名或密码错误。", code="bad_credentials")
-    db.session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    ratelimit.forget(LOGIN_FAILURE, username)
     return user
 
 
@@ -129,8 +122,7 @@ def create_community(name: str, actor: StaffUser | str) -> Community:
     community = Community(name=name)
     db.session.add(community)
     db.session.flush()
-    actor_name = actor if isinstance(actor, str) else actor.username
-    log.append(log.community_chain(community.id), actor_name, "community.create", community_id=community.id, name=name)
+    log.append(log.community_chain(community.id), actor, "community.create", community_id=community.id, name=name)
     return community
 
 
