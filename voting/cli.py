@@ -204,3 +204,52 @@ def demo(demo_instance: str | None, host: str, port: int, no_serve: bool) -> Non
     click.echo("（密码只显示这一次 / the password is shown only once）")
     if not no_serve:
         run_waitress(app, host, port, 8)
+
+
+@main.group()
+def meeting() -> None:
+    """Create meetings."""
+
+
+@meeting.command("create")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_app
+def meeting_create(file: str) -> None:
+    """Create a meeting and its agenda from a TOML or JSON FILE (see README)."""
+    from .services.meeting_file import create_meeting_from_file, parse_meeting_file
+
+    data = parse_meeting_file(file, Path(file).read_text(encoding="utf-8"))
+    created = create_meeting_from_file(data)
+    click.echo(f"已创建会议“{created.title}”（id {created.id}），{len(created.contests)} 个表决事项")
+
+
+@main.group()
+def candidates() -> None:
+    """List candidates."""
+
+
+@candidates.command("list")
+@click.argument("meeting_id", metavar="MEETING", type=int)
+@click.option("--all", "show_all", is_flag=True, help="Include pending and rejected registrations")
+@with_app
+def candidates_list(meeting_id: int, show_all: bool) -> None:
+    """List MEETING's candidates in ballot order (or every registration with --all)."""
+    from .core import age_on
+    from .services import agenda, meetings, registrations
+
+    target = meetings.public_meeting(meeting_id)
+    contest = agenda.committee_contest(target)
+    if contest is None:
+        raise click.ClickException("该会议没有管委会选举。")
+    day = meetings.meeting_date(target)
+    if show_all:
+        rows = registrations.list_registrations(target)
+    elif target.candidates_published_at:
+        rows = [o.registration for o in contest.options]
+    else:
+        rows = registrations.approved_in_ballot_order(target, contest)
+    state = "已公示" if target.candidates_published_at else "未公示"
+    click.echo(f"{target.title}：应选 {contest.settings['seats']} 名，候选人{state}，共 {len(rows)} 人")
+    for n, r in enumerate(rows, start=1):
+        kind = "推荐" if r.kind == "recommended" else "自荐"
+        click.echo(f"{n:>3}. {r.name}\t{r.gender}\t{age_on(r.birth_date, day)}岁\t{r.household.address}\t{kind}\t{r.status.label}\t{r.reference}")

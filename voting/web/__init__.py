@@ -6,6 +6,9 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ballots.qr import qr_svg
+
+from ..core.explain import round_half_yuan, to_decimal
 from ..extensions import db, login_manager
 from ..models import StaffUser, format_address
 from ..services.errors import DomainError
@@ -14,11 +17,12 @@ from ..timeutil import format_local
 
 def register_web(app: Flask) -> None:
     """Attach blueprints, the login loader, error handlers and Jinja filters."""
-    from . import admin, auth, public
+    from . import admin, auth, meetings, public
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(meetings.bp)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录。"
@@ -29,7 +33,7 @@ def register_web(app: Flask) -> None:
         return db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
 
     app.jinja_env.filters["local"] = format_local
-    app.jinja_env.globals["format_address"] = format_address
+    app.jinja_env.globals.update(format_address=format_address, fmt2=to_decimal, half=round_half_yuan, pairs=lambda values: [(v, v) for v in values], qr_svg=qr_svg)
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):

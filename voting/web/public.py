@@ -1,10 +1,21 @@
-"""Pages anyone can open without logging in."""
+"""Pages anyone can open without logging in: notice, registration, candidate list."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from datetime import timedelta
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+
+from ..core import Declaration, age_on
+from ..core.eligibility import DECLARATION_TEXT
+from ..services import agenda, meetings, ratelimit, registrations
+from ..services.errors import DomainError, TooManyAttempts
+from .common import client_id
+from .forms import registration_input
 
 bp = Blueprint("public", __name__)
+
+REGISTRATIONS_PER_HOUR = 30  # per client address: a notice-board QR, not a bulk API
 
 
 @bp.get("/")
@@ -17,3 +28,90 @@ def index():
 def healthz():
     """Answer a liveness probe without touching the database."""
     return {"status": "ok"}
+
+
+@bp.get("/m/<int:meeting_id>")
+def notice(meeting_id: int):
+    """The meeting notice: time, venue, agenda, rules, fee calculation, how to register."""
+    meeting = meetings.public_meeting(meeting_id)
+    fee_calcs = {c.id: agenda.fee_calculation(c) for c in meeting.contests if c.purpose.value == "fee" and c.fee_inputs}
+    return render_template(
+        "public/notice.html",
+        meeting=meeting,
+        rules=meetings.describe_rules(meetings.profile_of(meeting)),
+        committee=agenda.committee_contest(meeting),
+        fee_calcs=fee_calcs,
+        fee_units=agenda.FEE_UNITS,
+        register_url=url_for("public.register", meeting_id=meeting.id, _external=True),
+    )
+
+
+@bp.route("/m/<int:meeting_id>/register", methods=["GET", "POST"])
+def register(meeting_id: int):
+    """The public 报名登记表 (自荐 or 推荐)."""
+    meeting = meetings.public_meeting(meeting_id)
+    form = request.form if request.method == "POST" else {"kind": request.args.get("kind", "self")}
+    error = None
+    if request.method == "POST":
+        try:
+            _limit_registrations()
+            registration = registrations.submit_registration(meeting, registration_input(request.form), channel="online")
+            return redirect(url_for("public.registration_status", meeting_id=meeting.id, ref=registration.reference, new=1))
+        except DomainError as e:
+            error = e
+    return (
+        render_template(
+            "registration/form.html",
+            meeting=meeting,
+            form=form,
+            error=error,
+            staff=False,
+            genders=registrations.GENDERS,
+            political=registrations.POLITICAL_STATUSES,
+            education=registrations.EDUCATION_LEVELS,
+            declarations=[(d.value, DECLARATION_TEXT[d]) for d in Declaration],
+            committee=agenda.committee_contest(meeting),
+            rules=meetings.profile_of(meeting),
+        ),
+        error.status if error else 200,
+    )
+
+
+def _limit_registrations() -> None:
+    """Refuse a client that submits too many registrations in an hour."""
+    if ratelimit.count_recent("registration", timedelta(hours=1), client=client_id()) >= current_app.config.get("REGISTRATIONS_PER_HOUR", REGISTRATIONS_PER_HOUR):
+        raise TooManyAttempts("提交太频繁，请稍后再试，或到社区居委会现场报名。")
+    _record_attempt()
+
+
+def _record_attempt() -> None:
+    from ..extensions import db
+
+    ratelimit.record("registration", client_id())
+    db.session.commit()
+
+
+@bp.get("/m/<int:meeting_id>/registration")
+def registration_status(meeting_id: int):
+    """Let a registrant see the status of a registration by its reference number."""
+    meeting = meetings.public_meeting(meeting_id)
+    reference = request.args.get("ref", "").strip()
+    registration, error = None, None
+    if reference:
+        try:
+            registration = registrations.registration_by_reference(meeting, reference)
+        except DomainError as e:
+            error = e
+    return render_template("registration/status.html", meeting=meeting, reference=reference, r=registration, error=error, new=request.args.get("new")), (error.status if error else 200)
+
+
+@bp.get("/m/<int:meeting_id>/candidates")
+def candidates(meeting_id: int):
+    """The published candidate list (公示), printable as an A4 notice."""
+    meeting = meetings.public_meeting(meeting_id)
+    contest = agenda.committee_contest(meeting)
+    day = meetings.meeting_date(meeting)
+    rows = []
+    if contest is not None and meeting.candidates_published_at is not None:
+        rows = [(o.registration, age_on(o.registration.birth_date, day)) for o in contest.options]
+    return render_template("public/candidates.html", meeting=meeting, contest=contest, rows=rows, ends=meetings.publicity_ends(meeting))
