@@ -3,6 +3,7 @@
 
     python scripts/bench.py            # every benchmark, one table
     python scripts/bench.py core       # the rules core: tallies over 100,000 ballots
+    python scripts/bench.py ballots    # the printed ballots: a 3,000-household PDF against bare qrcode
 
 To add one, register a function that returns rows:
 
@@ -34,17 +35,23 @@ if str(ROOT) not in sys.path:
 
 @dataclass(frozen=True)
 class Row:
-    """One measured figure; `target` is the least acceptable figure (None: for information)."""
+    """One measured figure; `target` is the least acceptable figure (None: for information).
+
+    With `lower_is_better` (seconds, cost ratios) the target is the most acceptable figure instead.
+    """
 
     name: str
     figure: float
     unit: str
     target: float | None = None
+    lower_is_better: bool = False
 
     @property
     def passed(self) -> bool | None:
         """Tell whether the figure reaches its target (None when there is no target)."""
-        return None if self.target is None else self.figure >= self.target
+        if self.target is None:
+            return None
+        return self.figure <= self.target if self.lower_is_better else self.figure >= self.target
 
 
 @dataclass(frozen=True)
@@ -151,7 +158,9 @@ def bench_core(args: argparse.Namespace) -> list[Row]:
     ids = [c.id for c in committee.candidates]
     modes = ChoiceContest("mode", tuple(Option(f"m{i}", f"模式{i}") for i in range(6)))
     fees = ChoiceContest(
-        "fee", tuple(Option(f"L{a}", f"{a} 元/户·月") for a in (10, 15, 20, 25, 30)), ordered=True,
+        "fee",
+        tuple(Option(f"L{a}", f"{a} 元/户·月") for a in (10, 15, 20, 25, 30)),
+        ordered=True,
         method=ChoiceMethod.MEDIAN,
     )
     committee_papers = _committee_papers("k", ids, 9, n, rnd, area=False)
@@ -196,18 +205,106 @@ def bench_core(args: argparse.Namespace) -> list[Row]:
     ]
 
 
+# --- ballots --------------------------------------------------------------------------------
+
+
+def _ballots_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--households", type=int, default=3_000, help="ballots in the print run (default 3000)")
+    parser.add_argument(
+        "--per-page",
+        type=int,
+        choices=(1, 2),
+        action="append",
+        dest="per_page",
+        help="ballots per page, 1 or 2; repeat for both (default: both)",
+    )
+    parser.add_argument("--seed", type=int, default=2026, help="seed of the generated tokens")
+
+
+def _ballot_sheets(n: int, seed: int):
+    """Build `n` households' sheets: 39-character tokens, a 9-of-12 committee, modes, fees, a motion."""
+    from ballots.sheets import BallotSheet, SheetContest, SheetOption
+
+    rnd = random.Random(seed)
+    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
+    names = [rnd.choice("王李张刘陈杨") + rnd.choice("建秀志丽") + rnd.choice("国英强华") for _ in range(12)]
+    fees = ("0.5", "0.8", "1.0", "1.2")
+    contests = (
+        SheetContest("选举业主委员会委员（应选 9 名）", "最多选 9 人", tuple(map(SheetOption, names))),
+        SheetContest("小区管理模式", "单选", tuple(SheetOption(f"模式{i}", "说明文字" * 3) for i in range(6))),
+        SheetContest("物业费标准", "单选；按中位数确定", tuple(SheetOption(f"{fee} 元") for fee in fees)),
+        SheetContest("同意更换 3 号楼电梯", "单选", tuple(map(SheetOption, ("同意", "反对", "弃权")))),
+    )
+    return [
+        BallotSheet(
+            "幸福里小区",
+            "2026年第一次业主大会",
+            "2026年12月20日 09:00 社区活动室",
+            f"{i // 36 + 1}号楼{i % 36 // 12 + 1}单元{i % 12 // 2 + 1}0{i % 2 + 1}室",
+            "http://192.168.1.10:8000/b/" + "".join(rnd.choice(letters) for _ in range(39)),
+            "".join(rnd.choice("23456789ABCDEFGHJKMNPQRSTUVWXYZ") for _ in range(8)),
+            contests,
+            "3F9A 1C07 B2E4 5D68 90AB CDEF 1234 5678",
+            ("扫码投票，或在方框内打“√”。",),
+        )
+        for i in range(n)
+    ]
+
+
+@benchmark("ballots", "print ballots as a PDF and compare with bare qrcode on the same URLs", _ballots_arguments)
+def bench_ballots(args: argparse.Namespace) -> list[Row]:
+    """Time the PDF of a whole compound against `qrcode` making the same codes, both on one core.
+
+    The bare figure is qrcode's own QRCode(...).make(fit=True) and get_matrix() per URL, which
+    picks the same version, error correction and mask as the PDF's codes (the tests assert the
+    matrices are equal). The PDF figure is render_pdf end to end: QR codes, layout, drawing,
+    compression. Nothing is cached between runs; one run each. Targets (issue 5): 3,000
+    households in at most 10 s, at most twice the bare QR cost per ballot.
+    """
+    import io
+
+    from ballots.pdf import render_pdf
+    from ballots.qr import qrcode_matrix
+
+    n = args.households
+    sheets = _ballot_sheets(n, args.seed)
+    start = time.perf_counter()
+    for sheet in sheets:
+        qrcode_matrix(sheet.url)
+    bare = time.perf_counter() - start
+    rows = [Row(f"ballots: bare qrcode, the same {n:,} URLs", n / bare, "codes/s")]
+    for per_page in args.per_page or (2, 1):
+        start = time.perf_counter()
+        drawn = render_pdf(sheets, io.BytesIO(), per_page=per_page)
+        pdf = time.perf_counter() - start
+        assert drawn == n
+        layout = f"{per_page} a page"
+        rows += [
+            Row(f"ballots: PDF of {n:,} households, {layout}", n / pdf, "ballots/s"),
+            Row(f"ballots: PDF of {n:,} households, {layout}", pdf, "s", target=10 * n / 3_000, lower_is_better=True),
+            Row(
+                f"ballots: PDF ÷ bare QR, per ballot, {layout}", pdf / bare, "× bare QR", target=2, lower_is_better=True
+            ),
+        ]
+    return rows
+
+
 # --- command line ---------------------------------------------------------------------------
 
 
 def format_table(rows: list[Row]) -> str:
     """Lay rows out as one plain-text table."""
     header = ("benchmark", "figure", "unit", "target", "result")
+
+    def number(value: float) -> str:
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+
     lines = [
         (
             r.name,
-            f"{r.figure:,.0f}",
+            number(r.figure),
             r.unit,
-            "—" if r.target is None else f"≥ {r.target:,.0f}",
+            "—" if r.target is None else f"{'≤' if r.lower_is_better else '≥'} {number(r.target)}",
             {True: "pass", False: "FAIL", None: "info"}[r.passed],
         )
         for r in rows
@@ -215,8 +312,7 @@ def format_table(rows: list[Row]) -> str:
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines)]
     align = ["<", ">", "<", ">", "<"]
     return "\n".join(
-        "  ".join(f"{cell:{a}{w}}" for cell, a, w in zip(line, align, widths)).rstrip()
-        for line in [header, *lines]
+        "  ".join(f"{cell:{a}{w}}" for cell, a, w in zip(line, align, widths)).rstrip() for line in [header, *lines]
     )
 
 

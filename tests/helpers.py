@@ -48,7 +48,9 @@ def make_community(app, name: str = "测试小区") -> int:
         return staff.create_community(name, "test").id
 
 
-def make_staff(app, username: str, role: str = "admin", communities: tuple[int, ...] = (), all_communities: bool = False) -> None:
+def make_staff(
+    app, username: str, role: str = "admin", communities: tuple[int, ...] = (), all_communities: bool = False
+) -> None:
     """Create a staff account with PASSWORD in the given 小区."""
     with app.app_context():
         members = [db.session.get(Community, cid) for cid in communities]

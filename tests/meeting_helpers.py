@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from voting.extensions import db
-from voting.models import Community, Household, Meeting
+from voting.models import Community, Meeting
 from voting.services import households
 from voting.timeutil import utcnow
 
@@ -19,7 +19,9 @@ def setup_community(app, client, n_households: int = 120) -> int:
     """Create a 小区 with n households and log an admin in; return the 小区 id."""
     community = make_community(app)
     with app.app_context():
-        households.import_households(db.session.get(Community, community), "seed.csv", csv_bytes(rows(n_households)), "test")
+        households.import_households(
+            db.session.get(Community, community), "seed.csv", csv_bytes(rows(n_households)), "test"
+        )
     make_staff(app, "wang", "admin", (community,))
     login(client, "wang")
     return community
@@ -55,7 +57,9 @@ def add_contest(client, meeting: int, purpose: str, **fields):
 
 
 def add_committee(client, meeting: int, seats: int = 9, contested: bool = True, order: str = "strokes"):
-    return add_contest(client, meeting, "committee", seats=str(seats), contested="1" if contested else "", candidate_order=order)
+    return add_contest(
+        client, meeting, "committee", seats=str(seats), contested="1" if contested else "", candidate_order=order
+    )
 
 
 def open_registration(client, meeting: int) -> None:
@@ -69,7 +73,9 @@ def address(i: int) -> tuple[str, str, str]:
     return row[0], row[1], row[2]
 
 
-def registration_form(name: str, home: int, *, kind: str = "self", birth: date = date(1965, 3, 8), recommenders=(), **overrides) -> dict:
+def registration_form(
+    name: str, home: int, *, kind: str = "self", birth: date = date(1965, 3, 8), recommenders=(), **overrides
+) -> dict:
     building, unit, room = address(home)
     form = {
         "kind": kind,
@@ -89,7 +95,9 @@ def registration_form(name: str, home: int, *, kind: str = "self", birth: date =
     }
     for n, household in enumerate(recommenders):
         b, u, r = address(household)
-        form.update({f"rec-{n}-building": b, f"rec-{n}-unit": u, f"rec-{n}-room": r, f"rec-{n}-signer": f"签名人{household}"})
+        form.update(
+            {f"rec-{n}-building": b, f"rec-{n}-unit": u, f"rec-{n}-room": r, f"rec-{n}-signer": f"签名人{household}"}
+        )
     form.update(overrides)
     return form
 

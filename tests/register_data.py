@@ -16,7 +16,9 @@ def rows(n: int, start_building: int = 1) -> list[list[str]]:
         building = start_building + i // 24
         unit = (i // 8) % 3 + 1
         room = f"{(i % 8) // 2 + 1}0{i % 2 + 1}"
-        out.append([str(building), str(unit), room, f"住户{i:05d}", f"139{i:08d}", f"{60 + i % 40}.{i % 100:02d}", "", "是"])
+        out.append(
+            [str(building), str(unit), room, f"住户{i:05d}", f"139{i:08d}", f"{60 + i % 40}.{i % 100:02d}", "", "是"]
+        )
     return out
 
 

@@ -96,13 +96,17 @@ def test_demo_prints_the_password_once_and_it_works(tmp_path):
     from voting import create_app
     from voting.services import staff
 
-    result = CliRunner().invoke(main, ["demo", "--instance", str(tmp_path / "demo"), "--no-serve"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["demo", "--instance", str(tmp_path / "demo"), "--no-serve"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     password = result.output.split("密码 ")[1].split()[0]
     assert "120 户" in result.output
     app = create_app({"INSTANCE_PATH": str(tmp_path / "demo")})
     with app.app_context():
-        user = staff.authenticate("admin", password, "test", max_per_user=5, max_per_client=5, window=app.config["LOGIN_FAILURE_WINDOW"])
+        user = staff.authenticate(
+            "admin", password, "test", max_per_user=5, max_per_client=5, window=app.config["LOGIN_FAILURE_WINDOW"]
+        )
         assert user.all_communities
         db.engine.dispose()
 

@@ -52,7 +52,11 @@ def test_a_bad_contest_creates_nothing(cli, tmp_path):
 
 @pytest.mark.parametrize(
     "change, message",
-    [(("venue =", "venu ="), "未知的设置“venu”"), (('profile = "charter"', 'profile = "x"'), "没有名为 x 的规则方案"), (("date = 2026-12-20", "date = 2026-12-"), "会议文件格式错误")],
+    [
+        (("venue =", "venu ="), "未知的设置“venu”"),
+        (('profile = "charter"', 'profile = "x"'), "没有名为 x 的规则方案"),
+        (("date = 2026-12-20", "date = 2026-12-"), "会议文件格式错误"),
+    ],
 )
 def test_file_errors_name_what_is_wrong(cli, tmp_path, change, message):
     bad = tmp_path / "bad.toml"

@@ -85,7 +85,13 @@ def test_header_aliases_are_accepted(header):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("72.35", Decimal("72.35")), ("100", Decimal("100.00")), ("0.01", Decimal("0.01")), ("72.350", Decimal("72.35")), ("1,024.5", Decimal("1024.50"))],
+    [
+        ("72.35", Decimal("72.35")),
+        ("100", Decimal("100.00")),
+        ("0.01", Decimal("0.01")),
+        ("72.350", Decimal("72.35")),
+        ("1,024.5", Decimal("1024.50")),
+    ],
 )
 def test_area_accepts_positive_numbers_with_two_decimals(text, expected):
     assert parse_area(text) == expected
@@ -93,7 +99,14 @@ def test_area_accepts_positive_numbers_with_two_decimals(text, expected):
 
 @pytest.mark.parametrize(
     "text, reason",
-    [("0", "必须大于 0"), ("-1", "必须大于 0"), ("72.355", "最多两位小数"), ("abc", "必须是数字"), ("NaN", "必须大于 0"), ("20000", "超过 10000")],
+    [
+        ("0", "必须大于 0"),
+        ("-1", "必须大于 0"),
+        ("72.355", "最多两位小数"),
+        ("abc", "必须是数字"),
+        ("NaN", "必须大于 0"),
+        ("20000", "超过 10000"),
+    ],
 )
 def test_area_rejects_zero_negative_and_three_decimals(text, reason):
     with pytest.raises(ValueError, match=reason):
@@ -102,7 +115,14 @@ def test_area_rejects_zero_negative_and_three_decimals(text, reason):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("13800138000", "13800138000"), ("138 0013 8000", "13800138000"), ("+8613800138000", "13800138000"), ("010-65012345", "010-65012345"), ("65012345", "65012345"), ("", "")],
+    [
+        ("13800138000", "13800138000"),
+        ("138 0013 8000", "13800138000"),
+        ("+8613800138000", "13800138000"),
+        ("010-65012345", "010-65012345"),
+        ("65012345", "65012345"),
+        ("", ""),
+    ],
 )
 def test_phone_accepts_mobile_and_landline(text, expected):
     assert parse_phone(text) == expected
@@ -114,7 +134,9 @@ def test_phone_rejects_malformed_numbers(text):
         parse_phone(text)
 
 
-@pytest.mark.parametrize("text, expected", [("是", True), ("", True), ("有", True), ("Y", True), ("否", False), ("无", False), ("0", False)])
+@pytest.mark.parametrize(
+    "text, expected", [("是", True), ("", True), ("有", True), ("Y", True), ("否", False), ("无", False), ("0", False)]
+)
 def test_has_vote_reads_yes_and_no(text, expected):
     assert parse_has_vote(text) is expected
 
@@ -132,7 +154,9 @@ def test_csv_export_has_bom_for_excel():
     assert write_csv([]).startswith(b"\xef\xbb\xbf\xe6\xa5\xbc")  # BOM then 楼
 
 
-@pytest.mark.parametrize("data, message", [(b"", "文件是空的"), (csv_bytes([]), "没有住户"), (b"\xff\x00\xfe", "无法识别文件编码")])
+@pytest.mark.parametrize(
+    "data, message", [(b"", "文件是空的"), (csv_bytes([]), "没有住户"), (b"\xff\x00\xfe", "无法识别文件编码")]
+)
 def test_empty_or_undecodable_files_are_refused(data, message):
     with pytest.raises(InvalidInput, match=message):
         parse_register("r.csv", data)

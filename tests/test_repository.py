@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,3 +31,12 @@ def test_no_instance_data_secrets_or_virtualenv_is_tracked():
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     bad = [f for f in tracked if re.search(r"(^|/)(instance|\.venv|venv)/|\.(db|sqlite3?|pem|key)$", f)]
     assert bad == []
+
+
+def test_code_is_lint_clean_and_formatted():
+    ruff = [sys.executable, "-m", "ruff"]
+    paths = ["voting", "ballots", "scripts", "tests"]
+    check = subprocess.run([*ruff, "check", *paths], cwd=ROOT, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+    fmt = subprocess.run([*ruff, "format", "--check", *paths], cwd=ROOT, capture_output=True, text=True)
+    assert fmt.returncode == 0, fmt.stdout

@@ -43,6 +43,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret(Path(app.instance_path) / "secret_key")
+    if not app.config.get("BALLOT_SECRET"):
+        # Separate from SECRET_KEY: rotating session secrets must not void printed ballots.
+        app.config["BALLOT_SECRET"] = load_or_create_secret(Path(app.instance_path) / "ballot_key")
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "voting.db")
     configure_engine(app)

@@ -182,7 +182,12 @@ def run_waitress(app: Flask, host: str, port: int, threads: int) -> None:
 
 
 @main.command()
-@click.option("--instance", "demo_instance", type=click.Path(file_okay=False), help="Keep the demo here instead of a temporary folder")
+@click.option(
+    "--instance",
+    "demo_instance",
+    type=click.Path(file_okay=False),
+    help="Keep the demo here instead of a temporary folder",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Create the demo and exit")
@@ -191,16 +196,21 @@ def demo(demo_instance: str | None, host: str, port: int, no_serve: bool) -> Non
     import tempfile
 
     from . import create_app
-    from .demo import seed_demo
+    from .demo import seed_demo, seed_demo_meeting
 
     folder = demo_instance or tempfile.mkdtemp(prefix="voting-demo-")
     app = create_app({"INSTANCE_PATH": folder})
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     with app.app_context():
         db.create_all()
         info = seed_demo()
+        meeting_id = seed_demo_meeting(f"http://{shown}:{port}")
     click.echo(f"演示数据目录 / demo instance: {folder}")
     click.echo(f"小区 / community: {info['community']}（{info['households']} 户）")
-    click.echo(f"登录 / login: http://{host}:{port}/login  用户名 {info['username']}  密码 {info['password']}")
+    click.echo(
+        f"演示会议 / demo meeting: http://{shown}:{port}/admin/m/{meeting_id}（选票 PDF：/admin/m/{meeting_id}/ballots.pdf）"
+    )
+    click.echo(f"登录 / login: http://{shown}:{port}/login  用户名 {info['username']}  密码 {info['password']}")
     click.echo("（密码只显示这一次 / the password is shown only once）")
     if not no_serve:
         run_waitress(app, host, port, 8)
@@ -252,4 +262,51 @@ def candidates_list(meeting_id: int, show_all: bool) -> None:
     click.echo(f"{target.title}：应选 {contest.settings['seats']} 名，候选人{state}，共 {len(rows)} 人")
     for n, r in enumerate(rows, start=1):
         kind = "推荐" if r.kind == "recommended" else "自荐"
-        click.echo(f"{n:>3}. {r.name}\t{r.gender}\t{age_on(r.birth_date, day)}岁\t{r.household.address}\t{kind}\t{r.status.label}\t{r.reference}")
+        click.echo(
+            f"{n:>3}. {r.name}\t{r.gender}\t{age_on(r.birth_date, day)}岁\t{r.household.address}\t{kind}\t{r.status.label}\t{r.reference}"
+        )
+
+
+@main.group("ballots")
+def ballots_group() -> None:
+    """Issue and print ballots."""
+
+
+@ballots_group.command("issue")
+@click.argument("meeting_id", metavar="MEETING", type=int)
+@with_app
+def ballots_issue(meeting_id: int) -> None:
+    """Issue ballots to every household with a vote (freezes the agenda)."""
+    from .services import ballots, meetings
+
+    count = ballots.issue_ballots(meetings.public_meeting(meeting_id), "cli")
+    click.echo(f"已为 {count} 户发放选票。")
+
+
+@ballots_group.command("print")
+@click.argument("meeting_id", metavar="MEETING", type=int)
+@click.option(
+    "--out", "out_path", required=True, type=click.Path(dir_okay=False, writable=True), help="PDF file to write"
+)
+@click.option("--per-page", type=click.Choice(["1", "2"]), default="1", show_default=True)
+@with_app
+def ballots_print(meeting_id: int, out_path: str, per_page: str) -> None:
+    """Write MEETING's ballots to a PDF for printing."""
+    from ballots.pdf import render_pdf
+
+    from .services import ballots, meetings
+
+    meeting = meetings.public_meeting(meeting_id)
+    if meeting.ballots_issued_at is None:
+        raise click.ClickException("选票尚未发放：请先运行 voting ballots issue MEETING")
+    sheets = ballots.sheets(meeting)
+    with open(out_path, "wb") as out, click.progressbar(length=len(sheets), label="生成选票", file=sys.stderr) as bar:
+        drawn = 0
+
+        def progress(done: int) -> None:
+            nonlocal drawn
+            bar.update(done - drawn)
+            drawn = done
+
+        render_pdf(sheets, out, per_page=int(per_page), progress=progress)
+    click.echo(f"已生成 {len(sheets)} 张选票：{out_path}")

@@ -10,8 +10,8 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    Date,
     Column,
+    Date,
     Enum,
     ForeignKey,
     Index,
@@ -28,7 +28,7 @@ from .extensions import db
 from .timeutil import UTCDateTime, utcnow
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     """Staff roles: admin does everything, staff runs the door and the desk, observer reads."""
 
     ADMIN = "admin"
@@ -134,7 +134,10 @@ class StaffUser(db.Model):
 class RateEvent(db.Model):
     """An event counted by a rate limit (failed login, public form, bad ballot token)."""
 
-    __table_args__ = (Index("ix_rate_event_kind_client_at", "kind", "client", "at"), Index("ix_rate_event_kind_key_at", "kind", "key", "at"))
+    __table_args__ = (
+        Index("ix_rate_event_kind_client_at", "kind", "client", "at"),
+        Index("ix_rate_event_kind_key_at", "kind", "key", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -181,9 +184,12 @@ class Meeting(db.Model):
     objection_days: Mapped[int] = mapped_column(Integer, default=3)  # 询异期 (DESIGN §4.11)
     publicity_days: Mapped[int] = mapped_column(Integer, default=5)  # 候选人公示 (DESIGN §4.11)
     allow_quorum_override: Mapped[bool] = mapped_column(Boolean, default=False)
+    double_entry: Mapped[bool] = mapped_column(Boolean, default=False)  # paper ballots entered twice, blind
+    public_key: Mapped[str | None] = mapped_column(String(64))  # Ed25519, hex; created at first issue
     registration_open: Mapped[bool] = mapped_column(Boolean, default=False)
     candidates_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ballots_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # freezes the agenda
+    results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # 当场公布 (preliminary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     community: Mapped[Community] = relationship()
@@ -192,13 +198,13 @@ class Meeting(db.Model):
     )
 
 
-class ContestKind(str, enum.Enum):
+class ContestKind(enum.StrEnum):
     COMMITTEE = "committee"
     CHOICE = "choice"
     MOTION = "motion"
 
 
-class ContestPurpose(str, enum.Enum):
+class ContestPurpose(enum.StrEnum):
     """What a contest decides; fee levels are an ordered choice with amounts."""
 
     COMMITTEE = "committee"
@@ -208,7 +214,7 @@ class ContestPurpose(str, enum.Enum):
     OTHER = "other"
 
 
-class ContestStatus(str, enum.Enum):
+class ContestStatus(enum.StrEnum):
     DRAFT = "draft"
     OPEN = "open"
     CLOSED = "closed"
@@ -235,6 +241,7 @@ class Contest(db.Model):
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     result: Mapped[dict | None] = mapped_column(JSON)  # what voting.core returned, as JSON
+    present_at_close: Mapped[list | None] = mapped_column(JSON)  # roll entry ids present when it closed
 
     meeting: Mapped[Meeting] = relationship(back_populates="contests")
     options: Mapped[list[ContestOption]] = relationship(
@@ -261,7 +268,7 @@ class ContestOption(db.Model):
     registration: Mapped[Registration | None] = relationship()
 
 
-class RegistrationStatus(str, enum.Enum):
+class RegistrationStatus(enum.StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
@@ -318,3 +325,160 @@ class Recommendation(db.Model):
 
     registration: Mapped[Registration] = relationship(back_populates="recommenders")
     household: Mapped[Household] = relationship()
+
+
+class RollEntry(db.Model):
+    """A household on a meeting's roll: the ballot issued to it (serial, short code) and its area.
+
+    Snapshotted when ballots are issued, so later register edits do not change the electorate
+    of a meeting under way. A reissue increments `serial`, which voids older tokens.
+    """
+
+    __table_args__ = (UniqueConstraint("meeting_id", "household_id"), UniqueConstraint("meeting_id", "short_code"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    address: Mapped[str] = mapped_column(String(80))
+    area: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    serial: Mapped[int] = mapped_column(Integer, default=1)
+    short_code: Mapped[str] = mapped_column(String(12))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    household: Mapped[Household] = relationship()
+
+
+class Channel(enum.StrEnum):
+    PHONE = "phone"
+    PAPER = "paper"
+    MOBILE = "mobile"  # 流动票箱
+
+    @property
+    def label(self) -> str:
+        return {"phone": "手机", "paper": "纸质选票", "mobile": "流动票箱"}[self.value]
+
+
+class VoteMark(db.Model):
+    """That a household voted in a contest (channel, time) — never which ballot is its own.
+
+    The primary key is the guarantee of one ballot per household and contest: it is inserted
+    in the same transaction as the ballot, so a second attempt fails in the database whatever
+    process or thread makes it.
+    """
+
+    roll_entry_id: Mapped[int] = mapped_column(ForeignKey("roll_entry.id"), primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), primary_key=True, index=True)
+    channel: Mapped[Channel] = mapped_column(Enum(Channel, native_enum=False, length=10))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BallotStatus(enum.StrEnum):
+    VALID = "valid"
+    BLANK = "blank"
+    INVALID = "invalid"
+
+
+class Ballot(db.Model):
+    """A cast ballot: a random receipt, the contest and the marks. Nothing links it to a household.
+
+    No household key, no timestamp, no ordered id; on SQLite the table has no rowid, so rows are
+    stored in receipt order rather than insertion order.
+    """
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    receipt: Mapped[str] = mapped_column(String(16), primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
+    marks: Mapped[list] = mapped_column(JSON)  # as marked (sorted), classified by voting.core
+    status: Mapped[BallotStatus] = mapped_column(Enum(BallotStatus, native_enum=False, length=10))
+    # The household's area, only under a profile that counts area ([民法典] 278); None otherwise.
+    area: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+
+
+class PaperEntry(db.Model):
+    """A paper ballot's marks waiting for the blind second entry (double entry), then deleted."""
+
+    __table_args__ = (UniqueConstraint("roll_entry_id", "contest_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roll_entry_id: Mapped[int] = mapped_column(ForeignKey("roll_entry.id"))
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"))
+    channel: Mapped[Channel] = mapped_column(Enum(Channel, native_enum=False, length=10))
+    first_marks: Mapped[list] = mapped_column(JSON)
+    first_by: Mapped[str] = mapped_column(String(50))
+    second_marks: Mapped[list | None] = mapped_column(JSON)  # set only when it disagreed
+    second_by: Mapped[str] = mapped_column(String(50), default="")
+
+
+class CheckIn(db.Model):
+    """A household checked in at the venue; undoing it deletes the row (the log keeps why)."""
+
+    roll_entry_id: Mapped[int] = mapped_column(ForeignKey("roll_entry.id"), primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by: Mapped[str] = mapped_column(String(50))
+
+
+class Proxy(db.Model):
+    """委托投票: the principal household is represented by the holder household (DESIGN §4.8)."""
+
+    principal_id: Mapped[int] = mapped_column(ForeignKey("roll_entry.id"), primary_key=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("roll_entry.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    letter: Mapped[str] = mapped_column(String(200))  # how the written authorisation was checked
+    photo_sha256: Mapped[str] = mapped_column(String(64), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by: Mapped[str] = mapped_column(String(50))
+
+    principal: Mapped[RollEntry] = relationship(foreign_keys=[principal_id])
+    holder: Mapped[RollEntry] = relationship(foreign_keys=[holder_id])
+
+
+class OfficialRole(enum.StrEnum):
+    SCRUTINEER = "scrutineer"  # 监票人
+    TELLER = "teller"  # 计票人
+
+    @property
+    def label(self) -> str:
+        return {"scrutineer": "监票人", "teller": "计票人"}[self.value]
+
+
+class MeetingOfficial(db.Model):
+    """A staff account named 监票人 or 计票人 of a meeting; each must sign off every count."""
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), primary_key=True)
+    role: Mapped[OfficialRole] = mapped_column(Enum(OfficialRole, native_enum=False, length=12))
+
+    staff: Mapped[StaffUser] = relationship()
+
+
+class SignOff(db.Model):
+    """An official's signature on a closed contest's count."""
+
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), primary_key=True)
+    role: Mapped[OfficialRole] = mapped_column(Enum(OfficialRole, native_enum=False, length=12))
+    name: Mapped[str] = mapped_column(String(50))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CommitteeRole(enum.StrEnum):
+    DIRECTOR = "director"  # 主任
+    DEPUTY = "deputy"  # 副主任
+    MEMBER = "member"  # 委员
+
+    @property
+    def label(self) -> str:
+        return {"director": "主任", "deputy": "副主任", "member": "委员"}[self.value]
+
+
+class CommitteeMember(db.Model):
+    """An elected member and the role the committee gave them, published with a contact number."""
+
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    role: Mapped[CommitteeRole] = mapped_column(Enum(CommitteeRole, native_enum=False, length=10))
+    phone: Mapped[str] = mapped_column(String(30))  # the number to publish (may differ from the form's)
+
+    registration: Mapped[Registration] = relationship()

@@ -11,8 +11,8 @@ from voting.core import (
     Declaration,
     Nomination,
     NominationKind,
-    RuleProfile,
     Recommender,
+    RuleProfile,
     age_on,
     check_nomination,
 )

@@ -26,8 +26,17 @@ from .builders import ballots, choice, committee, fee_levels, motion, present
 ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "voting" / "core"
 STDLIB_ALLOWED = {
-    "__future__", "collections", "dataclasses", "datetime", "decimal", "enum", "fractions",
-    "functools", "itertools", "types", "typing",
+    "__future__",
+    "collections",
+    "dataclasses",
+    "datetime",
+    "decimal",
+    "enum",
+    "fractions",
+    "functools",
+    "itertools",
+    "types",
+    "typing",
 }
 WEB_STACK = ("flask", "sqlalchemy", "flask_sqlalchemy", "werkzeug")
 
@@ -130,7 +139,11 @@ def test_every_number_in_results_is_int_fraction_or_decimal(profile):
     results = [tally(c, ballots(c.id, (9, marks[c.id]), area="90.00"), att, rules, 10) for c in contests]
     results.append(
         calculate_fees(
-            {"保洁": Decimal("3000")}, {"停车费": Decimal("500")}, {}, 100, Decimal("7000.00"),
+            {"保洁": Decimal("3000")},
+            {"停车费": Decimal("500")},
+            {},
+            100,
+            Decimal("7000.00"),
             [FeeOption(Decimal("25"), FeeUnit.PER_HOUSEHOLD), FeeOption(Decimal("0.4"), FeeUnit.PER_M2)],
         )
     )

@@ -76,7 +76,12 @@ def test_quorum_explains_itself_with_its_numbers(profile, attendance, text):
     [
         {"eligible_households": 10, "present_households": 11},
         {"eligible_households": 10, "present_households": -1},
-        {"eligible_households": 10, "present_households": 5, "eligible_area": Decimal("1"), "present_area": Decimal("2")},
+        {
+            "eligible_households": 10,
+            "present_households": 5,
+            "eligible_area": Decimal("1"),
+            "present_area": Decimal("2"),
+        },
     ],
 )
 def test_attendance_refuses_impossible_numbers(kwargs):

@@ -10,6 +10,7 @@ from fractions import Fraction
 import pytest
 
 from voting.core import (
+    TWO_THIRDS,
     Ballot,
     Candidate,
     CommitteeContest,
@@ -23,7 +24,6 @@ from voting.core import (
     RoundKind,
     RuleProfile,
     Threshold,
-    TWO_THIRDS,
     calculate_fees,
     contest_from_dict,
     result_from_dict,

@@ -15,7 +15,9 @@ from voting.extensions import db
 def test_config_order_defaults_instance_env_test_config(tmp_path, monkeypatch):
     instance = tmp_path / "instance"
     instance.mkdir()
-    (instance / "config.py").write_text("HOUSEHOLDS_PER_PAGE = 11\nLOGIN_MAX_FAILURES_PER_IP = 7\nDISPLAY_TIMEZONE = 'x'\n")
+    (instance / "config.py").write_text(
+        "HOUSEHOLDS_PER_PAGE = 11\nLOGIN_MAX_FAILURES_PER_IP = 7\nDISPLAY_TIMEZONE = 'x'\n"
+    )
     monkeypatch.setenv("VOTING_LOGIN_MAX_FAILURES_PER_IP", "9")
     monkeypatch.setenv("VOTING_DISPLAY_TIMEZONE", "y")
     app = create_app({"INSTANCE_PATH": str(instance), "DISPLAY_TIMEZONE": "z"})

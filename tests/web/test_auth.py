@@ -94,7 +94,9 @@ def test_logout_ends_the_session(app, client, community):
 def test_after_login_redirect_stays_on_this_site(app, client, community):
     make_staff(app, "wang", "admin", (community,))
     token = csrf_token(client, "/login")
-    response = client.post("/login", data={"username": "wang", "password": PASSWORD, "next": "//evil.example/", "csrf_token": token})
+    response = client.post(
+        "/login", data={"username": "wang", "password": PASSWORD, "next": "//evil.example/", "csrf_token": token}
+    )
     assert response.headers["Location"] == "/admin/"
 
 
@@ -141,7 +143,11 @@ def test_staff_never_see_another_communitys_register(app, client, community):
     make_staff(app, "wang", "admin", (community,))
     login(client, "wang")
     assert "别的小区" not in client.get("/admin/").get_data(as_text=True)
-    for url in (f"/admin/c/{other}/households", f"/admin/c/{other}/households/{household}", f"/admin/c/{other}/households/export.xlsx"):
+    for url in (
+        f"/admin/c/{other}/households",
+        f"/admin/c/{other}/households/{household}",
+        f"/admin/c/{other}/households/export.xlsx",
+    ):
         assert client.get(url).status_code == 403, url
 
 

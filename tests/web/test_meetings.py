@@ -60,7 +60,9 @@ def test_meeting_dashboard_shows_every_threshold_in_plain_chinese(app, client, c
 
 
 def test_rule_overrides_are_stored_in_the_profile_and_logged(app, client, community):
-    meeting = create_meeting(client, community, quorum_threshold="majority", max_proxies_per_holder="2", min_recommenders="10")
+    meeting = create_meeting(
+        client, community, quorum_threshold="majority", max_proxies_per_holder="2", min_recommenders="10"
+    )
     row = meeting_row(app, meeting)
     assert row.rules["quorum_threshold"] == {"fraction": "1/2", "comparison": "gt"}
     assert (row.rules["max_proxies_per_holder"], row.rules["min_recommenders"]) == (2, 10)
@@ -106,15 +108,40 @@ def test_committee_seats_must_be_odd_five_to_nine(app, client, community, seats)
 def test_service_mode_form_is_prefilled_with_the_design_lists(client, community):
     meeting = create_meeting(client, community)
     html = client.get(f"/admin/m/{meeting}/contests/new?purpose=service_mode").get_data(as_text=True)
-    for mode in ("物业和准物业模式", "社区居民自治管理模式", "产权单位自管模式", "居民自管与市场机制相结合", "居民自管与政府扶持相结合", "居民监督与市场机制相结合"):
+    for mode in (
+        "物业和准物业模式",
+        "社区居民自治管理模式",
+        "产权单位自管模式",
+        "居民自管与市场机制相结合",
+        "居民自管与政府扶持相结合",
+        "居民监督与市场机制相结合",
+    ):
         assert mode in html
 
 
 def test_agenda_holds_all_four_kinds_in_order(app, client, community):
     meeting = create_meeting(client, community)
     assert add_committee(client, meeting, seats=7).status_code == 302
-    assert add_contest(client, meeting, "service_mode", **{"option-0-label": "物业和准物业模式", "option-1-label": "社区居民自治管理模式"}).status_code == 302
-    assert add_contest(client, meeting, "fee", unit="per_household", method="median", **{"amount-0": "10", "amount-1": "15", "amount-2": "20"}).status_code == 302
+    assert (
+        add_contest(
+            client,
+            meeting,
+            "service_mode",
+            **{"option-0-label": "物业和准物业模式", "option-1-label": "社区居民自治管理模式"},
+        ).status_code
+        == 302
+    )
+    assert (
+        add_contest(
+            client,
+            meeting,
+            "fee",
+            unit="per_household",
+            method="median",
+            **{"amount-0": "10", "amount-1": "15", "amount-2": "20"},
+        ).status_code
+        == 302
+    )
     assert add_contest(client, meeting, "motion", title="同意安装电动车充电桩").status_code == 302
     with app.app_context():
         contests = db.session.execute(select(Contest).order_by(Contest.position)).scalars().all()
@@ -127,11 +154,23 @@ def test_agenda_holds_all_four_kinds_in_order(app, client, community):
 
 @pytest.mark.parametrize(
     "amounts, message",
-    [(["20", "15"], "须从低到高排列"), (["10"], "至少要有 2 档"), (["10", "abc"], "不是数字"), (["10", "10.555"], "最多两位小数")],
+    [
+        (["20", "15"], "须从低到高排列"),
+        (["10"], "至少要有 2 档"),
+        (["10", "abc"], "不是数字"),
+        (["10", "10.555"], "最多两位小数"),
+    ],
 )
 def test_fee_levels_must_be_ascending_amounts(app, client, community, amounts, message):
     meeting = create_meeting(client, community)
-    response = add_contest(client, meeting, "fee", unit="per_household", method="median", **{f"amount-{i}": a for i, a in enumerate(amounts)})
+    response = add_contest(
+        client,
+        meeting,
+        "fee",
+        unit="per_household",
+        method="median",
+        **{f"amount-{i}": a for i, a in enumerate(amounts)},
+    )
     assert response.status_code == 400 and message in response.get_data(as_text=True)
 
 
@@ -142,19 +181,32 @@ def test_only_one_committee_election_per_meeting(client, meeting):
 
 
 FEE_INPUTS = {
-    "costs-0-name": "治安防范/门卫", "costs-0-amount": "6000",
-    "costs-1-name": "保洁", "costs-1-amount": "3000",
-    "costs-2-name": "绿化", "costs-2-amount": "800.50",
-    "income-0-name": "停车费", "income-0-amount": "4200",
-    "contributions-0-name": "产权单位", "contributions-0-amount": "1000",
-    "contributions-1-name": "政府奖补", "contributions-1-amount": "500",
+    "costs-0-name": "治安防范/门卫",
+    "costs-0-amount": "6000",
+    "costs-1-name": "保洁",
+    "costs-1-amount": "3000",
+    "costs-2-name": "绿化",
+    "costs-2-amount": "800.50",
+    "income-0-name": "停车费",
+    "income-0-amount": "4200",
+    "contributions-0-name": "产权单位",
+    "contributions-0-amount": "1000",
+    "contributions-1-name": "政府奖补",
+    "contributions-1-amount": "500",
     "paying_households": "",
 }
 
 
 def test_fee_calculator_page_equals_the_core_on_the_same_inputs(app, client, community):
     meeting = create_meeting(client, community)
-    add_contest(client, meeting, "fee", unit="per_household", method="median", **{"amount-0": "20", "amount-1": "25", "amount-2": "30"})
+    add_contest(
+        client,
+        meeting,
+        "fee",
+        unit="per_household",
+        method="median",
+        **{"amount-0": "20", "amount-1": "25", "amount-2": "30"},
+    )
     with app.app_context():
         contest = db.session.execute(select(Contest)).scalar_one()
         url = f"/admin/m/{meeting}/contests/{contest.id}/fees"
@@ -190,7 +242,9 @@ def test_fee_calculator_rejects_negative_amounts_naming_the_item(client, communi
     add_contest(client, meeting, "fee", unit="per_household", method="median", **{"amount-0": "20", "amount-1": "25"})
     with app.app_context():
         contest_id = db.session.execute(select(Contest.id)).scalar_one()
-    response = post_form(client, f"/admin/m/{meeting}/contests/{contest_id}/fees", {**FEE_INPUTS, "costs-1-amount": "-5"})
+    response = post_form(
+        client, f"/admin/m/{meeting}/contests/{contest_id}/fees", {**FEE_INPUTS, "costs-1-amount": "-5"}
+    )
     assert response.status_code == 400
     assert "支出「保洁」：须为不小于 0、最多两位小数的金额" in response.get_data(as_text=True)
 
@@ -205,7 +259,9 @@ def test_full_registration_review_and_publication(app, client, meeting):
     for i in range(8, 12):
         name = SURNAMES[i] + "推荐"
         recommenders = [20 + 5 * (i - 8) + k for k in range(5)]
-        references[name] = reference_of(register(public, meeting, registration_form(name, home=i, kind="recommended", recommenders=recommenders)))
+        references[name] = reference_of(
+            register(public, meeting, registration_form(name, home=i, kind="recommended", recommenders=recommenders))
+        )
     assert registrations_count(app) == 12
 
     status = public.get(f"/m/{meeting}/registration?ref={references['王自荐']}").get_data(as_text=True)
@@ -217,13 +273,23 @@ def test_full_registration_review_and_publication(app, client, meeting):
     with app.app_context():
         ids = {r.name: r.id for r in db.session.execute(select(Registration)).scalars()}
     for name, reason in (("李自荐", "经核实不在本小区居住"), ("孙推荐", "推荐人签名经核实非本人所签")):
-        response = post_form(client, f"/admin/m/{meeting}/registrations/{ids[name]}/decide", {"decision": "reject", "reason": reason}, form_page=f"/admin/m/{meeting}/registrations/{ids[name]}")
+        response = post_form(
+            client,
+            f"/admin/m/{meeting}/registrations/{ids[name]}/decide",
+            {"decision": "reject", "reason": reason},
+            form_page=f"/admin/m/{meeting}/registrations/{ids[name]}",
+        )
         assert response.status_code == 302
     for name, rid in ids.items():
         if name in ("李自荐", "孙推荐"):
             continue
         checks = ["identity", "residence", "consent"] + (["signatures"] if "推荐" in name else [])
-        response = post_form(client, f"/admin/m/{meeting}/registrations/{rid}/decide", {"decision": "approve", "checks": checks}, form_page=f"/admin/m/{meeting}/registrations/{rid}")
+        response = post_form(
+            client,
+            f"/admin/m/{meeting}/registrations/{rid}/decide",
+            {"decision": "approve", "checks": checks},
+            form_page=f"/admin/m/{meeting}/registrations/{rid}",
+        )
         assert response.status_code == 302, response.get_data(as_text=True)
 
     rejected = public.get(f"/m/{meeting}/registration?ref={references['李自荐']}").get_data(as_text=True)
@@ -234,7 +300,18 @@ def test_full_registration_review_and_publication(app, client, meeting):
     listed = re.findall(r"<td><strong>(.+?)</strong></td>", board)
     # 姓氏笔画: 王4 刘6 陈7 杨7 张7 吴7 周8 赵9 徐10 黄11; equal surnames go by the given name's
     # strokes (自6 before 推11), then by pinyin (chen, yang, zhang)
-    assert listed == ["王自荐", "刘自荐", "陈自荐", "杨自荐", "张自荐", "吴推荐", "周推荐", "赵自荐", "徐推荐", "黄自荐"]
+    assert listed == [
+        "王自荐",
+        "刘自荐",
+        "陈自荐",
+        "杨自荐",
+        "张自荐",
+        "吴推荐",
+        "周推荐",
+        "赵自荐",
+        "徐推荐",
+        "黄自荐",
+    ]
     assert "李自荐" not in board and "孙推荐" not in board
     assert "1号楼1单元" in board and "101" not in board  # building and unit only
     age = MEETING_DAY.year - 1965 - ((MEETING_DAY.month, MEETING_DAY.day) < (3, 8))
@@ -242,7 +319,13 @@ def test_full_registration_review_and_publication(app, client, meeting):
     assert "公示期" in board
 
     with app.app_context():
-        decisions = db.session.execute(select(ActionLog).where(ActionLog.action.in_(["registration.approve", "registration.reject"]))).scalars().all()
+        decisions = (
+            db.session.execute(
+                select(ActionLog).where(ActionLog.action.in_(["registration.approve", "registration.reject"]))
+            )
+            .scalars()
+            .all()
+        )
         assert len(decisions) == 12 and {d.actor for d in decisions} == {"wang"}
         assert all(d.at is not None for d in decisions)
         assert log.verify_chain(meeting_chain(meeting)) >= 27
@@ -254,7 +337,12 @@ def _approve_all(app, client, meeting):
         ids = [(r.id, r.kind) for r in rows]
     for rid, kind in ids:
         checks = ["identity", "residence", "consent"] + (["signatures"] if kind == "recommended" else [])
-        response = post_form(client, f"/admin/m/{meeting}/registrations/{rid}/decide", {"decision": "approve", "checks": checks}, form_page=f"/admin/m/{meeting}/registrations/{rid}")
+        response = post_form(
+            client,
+            f"/admin/m/{meeting}/registrations/{rid}/decide",
+            {"decision": "approve", "checks": checks},
+            form_page=f"/admin/m/{meeting}/registrations/{rid}",
+        )
         assert response.status_code == 302
 
 
@@ -279,7 +367,12 @@ def test_approval_needs_the_manual_checks(app, client, meeting):
     reference_of(register(app.test_client(), meeting, registration_form("王某", home=1)))
     with app.app_context():
         rid = db.session.execute(select(Registration.id)).scalar_one()
-    response = post_form(client, f"/admin/m/{meeting}/registrations/{rid}/decide", {"decision": "approve", "checks": ["identity"]}, form_page=f"/admin/m/{meeting}/registrations/{rid}")
+    response = post_form(
+        client,
+        f"/admin/m/{meeting}/registrations/{rid}/decide",
+        {"decision": "approve", "checks": ["identity"]},
+        form_page=f"/admin/m/{meeting}/registrations/{rid}",
+    )
     assert response.status_code == 400
     assert "尚未确认：已核实在本小区居住" in response.get_data(as_text=True)
 
@@ -288,16 +381,27 @@ def test_rejection_needs_a_reason(app, client, meeting):
     reference_of(register(app.test_client(), meeting, registration_form("王某", home=1)))
     with app.app_context():
         rid = db.session.execute(select(Registration.id)).scalar_one()
-    response = post_form(client, f"/admin/m/{meeting}/registrations/{rid}/decide", {"decision": "reject", "reason": " "}, form_page=f"/admin/m/{meeting}/registrations/{rid}")
+    response = post_form(
+        client,
+        f"/admin/m/{meeting}/registrations/{rid}/decide",
+        {"decision": "reject", "reason": " "},
+        form_page=f"/admin/m/{meeting}/registrations/{rid}",
+    )
     assert response.status_code == 400 and "请填写不通过的理由" in response.get_data(as_text=True)
 
 
 def test_paper_registration_entered_by_staff(app, client, meeting):
-    response = post_form(client, f"/admin/m/{meeting}/registrations/new", registration_form("赵纸质", home=3, birth_date="1958年7月1日"))
+    response = post_form(
+        client, f"/admin/m/{meeting}/registrations/new", registration_form("赵纸质", home=3, birth_date="1958年7月1日")
+    )
     assert response.status_code == 302
     with app.app_context():
         registration = db.session.execute(select(Registration)).scalar_one()
-        assert (registration.channel, registration.entered_by, registration.birth_date) == ("paper", "wang", date(1958, 7, 1))
+        assert (registration.channel, registration.entered_by, registration.birth_date) == (
+            "paper",
+            "wang",
+            date(1958, 7, 1),
+        )
 
 
 def under_age_birth() -> str:
@@ -305,13 +409,32 @@ def under_age_birth() -> str:
 
 
 BAD_REGISTRATIONS = {
-    "minor nominee": (lambda: registration_form("小明", home=1, birth=MEETING_DAY.replace(year=MEETING_DAY.year - 18) + timedelta(days=1)), "未满 18 周岁"),
+    "minor nominee": (
+        lambda: registration_form(
+            "小明", home=1, birth=MEETING_DAY.replace(year=MEETING_DAY.year - 18) + timedelta(days=1)
+        ),
+        "未满 18 周岁",
+    ),
     "address not in register": (lambda: registration_form("王某", home=1, building="99"), "住址与本小区的住户不符"),
-    "four recommenders": (lambda: registration_form("王某", home=1, kind="recommended", recommenders=[10, 11, 12, 13]), "联名推荐须有至少 5 户有表决权的住户，有效推荐户为 4 户"),
-    "recommender not in register": (lambda: registration_form("王某", home=1, kind="recommended", recommenders=[10, 11, 12, 13, 14], **{"rec-4-building": "99"}), "不是本小区的住户"),
-    "missing declaration": (lambda: registration_form("王某", home=1, declarations=["endorses_charter"]), "缺少声明：具有完全民事行为能力"),
+    "four recommenders": (
+        lambda: registration_form("王某", home=1, kind="recommended", recommenders=[10, 11, 12, 13]),
+        "联名推荐须有至少 5 户有表决权的住户，有效推荐户为 4 户",
+    ),
+    "recommender not in register": (
+        lambda: registration_form(
+            "王某", home=1, kind="recommended", recommenders=[10, 11, 12, 13, 14], **{"rec-4-building": "99"}
+        ),
+        "不是本小区的住户",
+    ),
+    "missing declaration": (
+        lambda: registration_form("王某", home=1, declarations=["endorses_charter"]),
+        "缺少声明：具有完全民事行为能力",
+    ),
     "no consent": (lambda: registration_form("王某", home=1, consent=""), "缺少本人同意参选的确认"),
-    "bad birth date": (lambda: registration_form("王某", home=1, birth_date="六十年代"), "出生日期：应为 1960-01-02 这样的日期"),
+    "bad birth date": (
+        lambda: registration_form("王某", home=1, birth_date="六十年代"),
+        "出生日期：应为 1960-01-02 这样的日期",
+    ),
     "bad phone": (lambda: registration_form("王某", home=1, phone="12345"), "联系电话：应为 11 位手机号或座机号"),
 }
 
@@ -341,8 +464,18 @@ def test_a_household_cosigns_at_most_seats_recommendations(app, client, communit
     open_registration(client, meeting)
     public = app.test_client()
     for i in range(5):  # household 50 co-signs five recommendations: the limit for 5 seats
-        reference_of(register(public, meeting, registration_form(f"候选{i}", home=i, kind="recommended", recommenders=[50, 60 + i, 70 + i, 80 + i, 90 + i])))
-    response = register(public, meeting, registration_form("候选五", home=5, kind="recommended", recommenders=[50, 61, 71, 81, 91]))
+        reference_of(
+            register(
+                public,
+                meeting,
+                registration_form(
+                    f"候选{i}", home=i, kind="recommended", recommenders=[50, 60 + i, 70 + i, 80 + i, 90 + i]
+                ),
+            )
+        )
+    response = register(
+        public, meeting, registration_form("候选五", home=5, kind="recommended", recommenders=[50, 61, 71, 81, 91])
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "推荐户 3号楼1单元201室 已联名推荐 5 人，每户最多推荐 5 人" in html
@@ -360,7 +493,7 @@ def test_online_registration_is_refused_while_closed(app, client, community):
 def test_registrations_are_rate_limited_per_client(app, client, meeting):
     app.config["REGISTRATIONS_PER_HOUR"] = 2
     public = app.test_client()
-    for i in range(2):
+    for _i in range(2):
         register(public, meeting, registration_form("王某", home=1, phone="bad"))
     response = register(public, meeting, registration_form("李某", home=2))
     assert response.status_code == 429 and "提交太频繁" in response.get_data(as_text=True)
@@ -371,7 +504,9 @@ def test_unknown_reference_says_not_found(app, meeting):
     assert response.status_code == 404 and "没有找到这个报名编号" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/admin/m/{m}/contests/new?purpose=motion", "/admin/m/{m}/registrations/new", "/admin/m/{m}/edit"])
+@pytest.mark.parametrize(
+    "path", ["/admin/m/{m}/contests/new?purpose=motion", "/admin/m/{m}/registrations/new", "/admin/m/{m}/edit"]
+)
 def test_observers_cannot_change_meetings(app, client, meeting, path):
     from ..helpers import login, make_staff
 
@@ -403,9 +538,105 @@ def test_withdrawing_publication_reopens_review(app, client, meeting):
     post_form(client, f"/admin/m/{meeting}/publish", {}, form_page=f"/admin/m/{meeting}")
     with app.app_context():
         rid = db.session.execute(select(Registration.id)).scalars().first()
-    refused = post_form(client, f"/admin/m/{meeting}/registrations/{rid}/decide", {"decision": "reject", "reason": "x"}, form_page=f"/admin/m/{meeting}")
+    refused = post_form(
+        client,
+        f"/admin/m/{meeting}/registrations/{rid}/decide",
+        {"decision": "reject", "reason": "x"},
+        form_page=f"/admin/m/{meeting}",
+    )
     assert refused.status_code == 409 and "候选人名单已公示" in refused.get_data(as_text=True)
-    assert post_form(client, f"/admin/m/{meeting}/withdraw", {"reason": "发现一名候选人不符合条件"}, form_page=f"/admin/m/{meeting}").status_code == 302
-    assert post_form(client, f"/admin/m/{meeting}/registrations/{rid}/decide", {"decision": "reject", "reason": "x"}, form_page=f"/admin/m/{meeting}").status_code == 302
+    assert (
+        post_form(
+            client,
+            f"/admin/m/{meeting}/withdraw",
+            {"reason": "发现一名候选人不符合条件"},
+            form_page=f"/admin/m/{meeting}",
+        ).status_code
+        == 302
+    )
+    assert (
+        post_form(
+            client,
+            f"/admin/m/{meeting}/registrations/{rid}/decide",
+            {"decision": "reject", "reason": "x"},
+            form_page=f"/admin/m/{meeting}",
+        ).status_code
+        == 302
+    )
     with app.app_context():
         assert db.session.get(Registration, rid).status is RegistrationStatus.REJECTED
+
+
+def test_issuing_ballots_before_the_publicity_period_ends_is_refused(app):
+    from ..helpers import login
+    from ..voting_helpers import build_meeting
+
+    ready = build_meeting(app, publicity_days=5, issue=False)
+    client = app.test_client()
+    login(client, "admin")
+    response = post_form(
+        client, f"/admin/m/{ready.meeting_id}/ballots/issue", {}, form_page=f"/admin/m/{ready.meeting_id}/ballots"
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "公示期 5 天，到" in html and "结束；公示期满后才能发放选票" in html
+    assert meeting_row(app, ready.meeting_id).ballots_issued_at is None
+
+
+def test_issuing_needs_published_candidates(app):
+    from ..helpers import login
+    from ..voting_helpers import build_meeting
+
+    ready = build_meeting(app, candidates=0, issue=False, seats=None)
+    client = app.test_client()
+    login(client, "admin")
+    with app.app_context():
+        from voting.services import agenda
+        from voting.services.agenda import ContestInput
+
+        from ..voting_helpers import actor
+
+        agenda.add_contest(
+            db.session.get(Meeting, ready.meeting_id), ContestInput(purpose="committee", seats="5"), actor()
+        )
+    response = post_form(
+        client, f"/admin/m/{ready.meeting_id}/ballots/issue", {}, form_page=f"/admin/m/{ready.meeting_id}/ballots"
+    )
+    assert response.status_code == 409 and "候选人名单尚未公示" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path, form",
+    [
+        ("/admin/m/{m}/contests/new?purpose=motion", {"purpose": "motion", "title": "新议案"}),
+        ("/admin/m/{m}/contests/{c}", {"title": "改个标题", "option-0-label": "甲", "option-1-label": "乙"}),
+        ("/admin/m/{m}/contests/{c}/delete", {}),
+        ("/admin/m/{m}/contests/{c}/move", {"direction": "up"}),
+    ],
+)
+def test_editing_the_agenda_after_ballots_are_issued_is_refused(app, path, form):
+    from ..helpers import login
+    from ..voting_helpers import build_meeting
+
+    ready = build_meeting(app)
+    client = app.test_client()
+    login(client, "admin")
+    url = path.format(m=ready.meeting_id, c=ready.choice_id)
+    response = post_form(client, url, form, form_page=f"/admin/m/{ready.meeting_id}")
+    assert response.status_code == 409
+    assert "选票已发放，议程已冻结" in response.get_data(as_text=True)
+    with app.app_context():
+        contest = db.session.get(Contest, ready.choice_id)
+        assert contest.title == "服务模式" and len(contest.options) == 3
+
+
+def test_changing_the_rules_after_ballots_are_issued_is_refused(app):
+    from ..helpers import login
+    from ..meeting_helpers import meeting_form
+    from ..voting_helpers import build_meeting
+
+    ready = build_meeting(app)
+    client = app.test_client()
+    login(client, "admin")
+    response = post_form(client, f"/admin/m/{ready.meeting_id}/edit", meeting_form(profile="statute"))
+    assert response.status_code == 409 and "会议规则已冻结" in response.get_data(as_text=True)

@@ -13,7 +13,7 @@ from voting.models import ActionLog, Community, Household
 from voting.services import households
 from voting.services.register_file import parse_register
 
-from ..helpers import csrf_token, login, make_community, make_staff, post_form
+from ..helpers import login, make_community, make_staff, post_form
 from ..register_data import csv_bytes, rows, xlsx_bytes
 
 
@@ -27,7 +27,9 @@ def import_rows(app, community_id: int, n: int) -> list[int]:
 
 def count(app, community_id: int) -> int:
     with app.app_context():
-        return db.session.execute(select(func.count()).select_from(Household).where(Household.community_id == community_id)).scalar_one()
+        return db.session.execute(
+            select(func.count()).select_from(Household).where(Household.community_id == community_id)
+        ).scalar_one()
 
 
 @pytest.fixture
@@ -51,7 +53,10 @@ def upload(client, community: int, filename: str, data: bytes, **extra):
     "filename, data",
     [
         ("gbk.csv", csv_bytes(rows(20) + [["9", "1", "101", "张建国", "", "88.5", "北京市第二机床厂", "是"]], "gbk")),
-        ("bom.csv", csv_bytes(rows(20) + [["9", "1", "101", "张建国", "", "88.5", "北京市第二机床厂", "是"]], "utf-8-sig")),
+        (
+            "bom.csv",
+            csv_bytes(rows(20) + [["9", "1", "101", "张建国", "", "88.5", "北京市第二机床厂", "是"]], "utf-8-sig"),
+        ),
         ("book.xlsx", xlsx_bytes(rows(20) + [[9, 1, 101, "张建国", None, 88.5, "北京市第二机床厂", "是"]])),
     ],
 )
@@ -73,7 +78,11 @@ def test_file_with_three_bad_rows_reports_all_three_and_stores_nothing(app, admi
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "文件有 3 处错误，全部未导入" in html
-    for expected in ("第 4 行，第 6 列「建筑面积」", "第 7 行，第 4 列「户主姓名」：必填", "第 10 行，第 5 列「联系电话」"):
+    for expected in (
+        "第 4 行，第 6 列「建筑面积」",
+        "第 7 行，第 4 列「户主姓名」：必填",
+        "第 10 行，第 5 列「联系电话」",
+    ):
         assert expected in html
     assert count(app, community) == 0
 
@@ -148,7 +157,12 @@ def test_export_round_trips_through_import(app, admin, community, fmt):
 
 @pytest.mark.parametrize(
     "query, expected",
-    [("3-2-301", ["3号楼2单元301室"]), ("3号楼2单元301", ["3号楼2单元301室"]), ("住户00050", ["3号楼1单元201室"]), ("不存在", [])],
+    [
+        ("3-2-301", ["3号楼2单元301室"]),
+        ("3号楼2单元301", ["3号楼2单元301室"]),
+        ("住户00050", ["3号楼1单元201室"]),
+        ("不存在", []),
+    ],
 )
 def test_register_search_by_address_or_name(app, admin, community, query, expected):
     import_rows(app, community, 72)
@@ -166,7 +180,16 @@ def test_register_is_paginated(app, admin, community):
 def test_edit_one_household_and_log_it_without_personal_values(app, admin, community):
     household = import_rows(app, community, 3)[0]
     url = f"/admin/c/{community}/households/{household}"
-    form = {"building": "1", "unit": "1", "room": "101", "head_name": "李秀英", "phone": "13900000000", "area": "66.60", "property_unit": "", "has_vote": ""}
+    form = {
+        "building": "1",
+        "unit": "1",
+        "room": "101",
+        "head_name": "李秀英",
+        "phone": "13900000000",
+        "area": "66.60",
+        "property_unit": "",
+        "has_vote": "",
+    }
     assert post_form(admin, url, form).status_code == 302
     with app.app_context():
         row = db.session.get(Household, household)
@@ -179,7 +202,15 @@ def test_edit_one_household_and_log_it_without_personal_values(app, admin, commu
 def test_edit_with_bad_area_names_the_field_and_changes_nothing(app, admin, community):
     household = import_rows(app, community, 1)[0]
     url = f"/admin/c/{community}/households/{household}"
-    form = {"building": "1", "unit": "1", "room": "101", "head_name": "李秀英", "phone": "", "area": "-5", "has_vote": "1"}
+    form = {
+        "building": "1",
+        "unit": "1",
+        "room": "101",
+        "head_name": "李秀英",
+        "phone": "",
+        "area": "-5",
+        "has_vote": "1",
+    }
     response = post_form(admin, url, form)
     assert response.status_code == 400
     assert "「建筑面积」：必须大于 0" in response.get_data(as_text=True)

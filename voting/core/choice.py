@@ -183,8 +183,10 @@ def _majority_outcome(
         tied = f"{explain.names(ids, labels)} 同得 {pool[0].votes} 票" if all_tied else why
         reason = f"{tied}，决选仍将是同样的选项，无法以投票打破"
         return None, ChoiceVerdict.UNDECIDED, None, reason
-    rule = "得票多者胜出" if profile.revote_threshold.is_plurality else (
-        f"得票须为决选参加投票数的{profile.revote_threshold.phrase}"
+    rule = (
+        "得票多者胜出"
+        if profile.revote_threshold.is_plurality
+        else (f"得票须为决选参加投票数的{profile.revote_threshold.phrase}")
     )
     reason = f"{why}，建议就 {explain.names(ids, labels)} 进行决选，{rule}"
     return None, ChoiceVerdict.RUNOFF, Proposal(ProposalKind.TOP_TWO, ids, 1, reason), ""

@@ -80,9 +80,7 @@ class CommitteeContest(Serializable):
             raise RuleViolation(f"管委会应选名额须为 5 至 9 名的单数，现为 {self.seats} 名")
         n = len(self.candidates)
         if self.contested and n < self.seats + 1:  # DESIGN §4.4 差额: at least seats + 1
-            raise RuleViolation(
-                f"差额选举的候选人须多于应选名额，至少 {self.seats + 1} 人，现有 {n} 人"
-            )
+            raise RuleViolation(f"差额选举的候选人须多于应选名额，至少 {self.seats + 1} 人，现有 {n} 人")
         if not self.contested and n != self.seats:
             raise RuleViolation(f"等额选举的候选人数须等于应选名额 {self.seats} 名，现有 {n} 人")
 

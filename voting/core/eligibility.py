@@ -133,9 +133,7 @@ def _check_person(
         findings.append(Finding("no_consent", "缺少本人同意参选的确认"))
     for declaration in Declaration:  # [000 第九条]
         if declaration not in nomination.declarations:
-            findings.append(
-                Finding(f"missing_{declaration.value}", f"缺少声明：{DECLARATION_TEXT[declaration]}")
-            )
+            findings.append(Finding(f"missing_{declaration.value}", f"缺少声明：{DECLARATION_TEXT[declaration]}"))
     return findings
 
 
@@ -169,8 +167,7 @@ def _check_recommenders(
         findings.append(
             Finding(
                 "too_few_recommenders",
-                f"联名推荐须有至少 {profile.min_recommenders} 户有表决权的住户，"
-                f"有效推荐户为 {len(counted)} 户",
+                f"联名推荐须有至少 {profile.min_recommenders} 户有表决权的住户，有效推荐户为 {len(counted)} 户",
             )
         )
     return findings

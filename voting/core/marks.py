@@ -89,9 +89,7 @@ def classify(contest: Contest, ballot: Ballot) -> Classified:
     unknown = sorted(marked - rules.known)
     if unknown:
         listed = "、".join(unknown)
-        return Classified(
-            BallotStatus.INVALID, frozenset(), f"标记了不在名单上的{rules.noun}：{listed}，本项为废票"
-        )
+        return Classified(BallotStatus.INVALID, frozenset(), f"标记了不在名单上的{rules.noun}：{listed}，本项为废票")
     if len(marked) > rules.max_marks:
         return Classified(
             BallotStatus.INVALID,

@@ -26,13 +26,9 @@ class Attendance(Serializable):
             if not isinstance(getattr(self, field), Decimal):
                 raise TypeError(f"{field} must be a Decimal")
         if not 0 <= self.present_households <= self.eligible_households:
-            raise RuleViolation(
-                f"出席户数 {self.present_households} 须在 0 与应到户数 {self.eligible_households} 之间"
-            )
+            raise RuleViolation(f"出席户数 {self.present_households} 须在 0 与应到户数 {self.eligible_households} 之间")
         if not 0 <= self.present_area <= self.eligible_area:
-            raise RuleViolation(
-                f"出席面积 {self.present_area} 须在 0 与总面积 {self.eligible_area} 之间"
-            )
+            raise RuleViolation(f"出席面积 {self.present_area} 须在 0 与总面积 {self.eligible_area} 之间")
 
 
 @dataclass(frozen=True, slots=True)

@@ -111,11 +111,7 @@ def _scalar_or_record(tp: Any, data: Any) -> Any:
         if kind and data.get("kind", kind) != kind:
             raise ValueError(f"expected kind {kind!r}, got {data.get('kind')!r}")
         hints = _hints(tp)
-        kwargs = {
-            f.name: from_data(hints[f.name], data[f.name])
-            for f in dataclasses.fields(tp)
-            if f.name in data
-        }
+        kwargs = {f.name: from_data(hints[f.name], data[f.name]) for f in dataclasses.fields(tp) if f.name in data}
         return tp(**kwargs)
     raise TypeError(f"cannot read {tp!r}")
 

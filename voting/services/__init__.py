@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from typing import Callable, ParamSpec, TypeVar
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 from ..db import _write_intent, write_intent
 from ..extensions import db

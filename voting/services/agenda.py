@@ -55,7 +55,9 @@ PURPOSE_LABELS = {
 def ensure_agenda_editable(meeting: Meeting) -> None:
     """Refuse any agenda change once ballots have been issued (the printed ballots list it)."""
     if meeting.ballots_issued_at is not None:
-        raise Conflict("选票已发放，议程已冻结：已印制的选票上列明了表决事项和选项，不能再修改。如确需修改，须作废全部选票后重新发放。")
+        raise Conflict(
+            "选票已发放，议程已冻结：已印制的选票上列明了表决事项和选项，不能再修改。如确需修改，须作废全部选票后重新发放。"
+        )
 
 
 @dataclass
@@ -108,7 +110,9 @@ def _parse_contest(data: ContestInput) -> tuple[ContestKind, ContestPurpose, str
         except ValueError:
             problems.append("候选人排序：请选择按姓氏笔画、拼音或报名先后")
             order = CandidateOrder.STROKES.value
-        settings.update(seats=seats, contested=bool(data.contested), candidate_order=order, round=RoundKind.REGULAR.value)
+        settings.update(
+            seats=seats, contested=bool(data.contested), candidate_order=order, round=RoundKind.REGULAR.value
+        )
     elif purpose is ContestPurpose.MOTION:
         kind = ContestKind.MOTION
         settings["special"] = bool(data.special)
@@ -177,12 +181,31 @@ def add_contest(meeting: Meeting, data: ContestInput, actor: StaffUser) -> Conte
     kind, purpose, title, settings, options = _parse_contest(data)
     if purpose is ContestPurpose.COMMITTEE and committee_contest(meeting) is not None:
         raise Conflict("本次会议已有管委会选举事项；另行选举和平票重选在计票后由系统生成。")
-    position = (db.session.execute(select(func.max(Contest.position)).where(Contest.meeting_id == meeting.id)).scalar() or 0) + 1
-    contest = Contest(meeting_id=meeting.id, position=position, kind=kind, purpose=purpose, title=title, description=data.description.strip(), settings=settings)
+    position = (
+        db.session.execute(select(func.max(Contest.position)).where(Contest.meeting_id == meeting.id)).scalar() or 0
+    ) + 1
+    contest = Contest(
+        meeting_id=meeting.id,
+        position=position,
+        kind=kind,
+        purpose=purpose,
+        title=title,
+        description=data.description.strip(),
+        settings=settings,
+    )
     db.session.add(contest)
     db.session.flush()
     _replace_options(contest, options)
-    log.append(meeting_chain(meeting.id), actor, "contest.add", community_id=meeting.community_id, contest=contest.id, title=title, settings=settings, options=[o["label"] for o in options])
+    log.append(
+        meeting_chain(meeting.id),
+        actor,
+        "contest.add",
+        community_id=meeting.community_id,
+        contest=contest.id,
+        title=title,
+        settings=settings,
+        options=[o["label"] for o in options],
+    )
     return contest
 
 
@@ -198,7 +221,16 @@ def update_contest(contest: Contest, data: ContestInput, actor: StaffUser) -> Co
     contest.title, contest.description, contest.settings = title, data.description.strip(), settings
     if contest.kind is ContestKind.CHOICE:
         _replace_options(contest, options)
-    log.append(meeting_chain(meeting.id), actor, "contest.update", community_id=meeting.community_id, contest=contest.id, title=title, settings=settings, options=[o["label"] for o in options])
+    log.append(
+        meeting_chain(meeting.id),
+        actor,
+        "contest.update",
+        community_id=meeting.community_id,
+        contest=contest.id,
+        title=title,
+        settings=settings,
+        options=[o["label"] for o in options],
+    )
     return contest
 
 
@@ -207,10 +239,19 @@ def delete_contest(contest: Contest, actor: StaffUser) -> None:
     """Remove a contest from the agenda."""
     meeting = contest.meeting
     ensure_agenda_editable(meeting)
-    registered = db.session.execute(select(func.count()).select_from(Registration).where(Registration.meeting_id == meeting.id)).scalar_one()
+    registered = db.session.execute(
+        select(func.count()).select_from(Registration).where(Registration.meeting_id == meeting.id)
+    ).scalar_one()
     if contest.purpose is ContestPurpose.COMMITTEE and registered:
         raise Conflict("已有候选人报名，不能删除管委会选举事项。")
-    log.append(meeting_chain(meeting.id), actor, "contest.delete", community_id=meeting.community_id, contest=contest.id, title=contest.title)
+    log.append(
+        meeting_chain(meeting.id),
+        actor,
+        "contest.delete",
+        community_id=meeting.community_id,
+        contest=contest.id,
+        title=contest.title,
+    )
     db.session.delete(contest)
     db.session.flush()
     for position, other in enumerate(sorted(meeting.contests, key=lambda c: c.position), start=1):
@@ -229,7 +270,14 @@ def move_contest(contest: Contest, offset: int, actor: StaffUser) -> None:
         ordered[index], ordered[target] = ordered[target], ordered[index]
         for position, item in enumerate(ordered, start=1):
             item.position = position
-        log.append(meeting_chain(meeting.id), actor, "contest.move", community_id=meeting.community_id, contest=contest.id, position=target + 1)
+        log.append(
+            meeting_chain(meeting.id),
+            actor,
+            "contest.move",
+            community_id=meeting.community_id,
+            contest=contest.id,
+            position=target + 1,
+        )
 
 
 def committee_contest(meeting: Meeting) -> Contest | None:
@@ -238,6 +286,25 @@ def committee_contest(meeting: Meeting) -> Contest | None:
         if contest.kind is ContestKind.COMMITTEE and contest.parent_id is None:
             return contest
     return None
+
+
+def in_round_order(meeting: Meeting) -> list[Contest]:
+    """Return the contests in agenda order, each follow-up round right after the round it follows."""
+    children: dict[int, list[Contest]] = {}
+    for contest in meeting.contests:
+        if contest.parent_id is not None:
+            children.setdefault(contest.parent_id, []).append(contest)
+    ordered: list[Contest] = []
+
+    def visit(contest: Contest) -> None:
+        ordered.append(contest)
+        for child in children.get(contest.id, []):
+            visit(child)
+
+    for contest in meeting.contests:
+        if contest.parent_id is None:
+            visit(contest)
+    return ordered
 
 
 def contest_of(meeting: Meeting, contest_id: int) -> Contest:
@@ -256,10 +323,28 @@ def core_contest(contest: Contest):
     parent = str(contest.parent_id) if contest.parent_id else None
     if contest.kind is ContestKind.COMMITTEE:
         candidates = tuple(Candidate(o.key, o.label) for o in contest.options)
-        return CommitteeContest(str(contest.id), s["seats"], candidates, s.get("contested", True), threshold, base, RoundKind(s.get("round", "regular")), parent)
+        return CommitteeContest(
+            str(contest.id),
+            s["seats"],
+            candidates,
+            s.get("contested", True),
+            threshold,
+            base,
+            RoundKind(s.get("round", "regular")),
+            parent,
+        )
     if contest.kind is ContestKind.CHOICE:
         options = tuple(Option(o.key, o.label) for o in contest.options)
-        return ChoiceContest(str(contest.id), options, s.get("ordered", False), ChoiceMethod(s.get("method", "majority")), threshold, base, s.get("is_runoff", False), parent)
+        return ChoiceContest(
+            str(contest.id),
+            options,
+            s.get("ordered", False),
+            ChoiceMethod(s.get("method", "majority")),
+            threshold,
+            base,
+            s.get("is_runoff", False),
+            parent,
+        )
     return MotionContest(str(contest.id), threshold, base, s.get("special", False))
 
 
@@ -294,7 +379,11 @@ def parse_fee_inputs(raw: dict) -> dict:
     problems: list[str] = []
     clean = {}
     for group in ("costs", "income", "contributions"):
-        clean[group] = {name.strip(): str(_money(group, name, text, problems)) for name, text in raw.get(group, {}).items() if name.strip()}
+        clean[group] = {
+            name.strip(): str(_money(group, name, text, problems))
+            for name, text in raw.get(group, {}).items()
+            if name.strip()
+        }
     households = str(raw.get("paying_households", "")).strip()
     if households and (not households.isdigit() or int(households) <= 0):
         problems.append(f"缴费户数：须为正整数（现为“{households}”），留空则按有表决权户数计")
@@ -309,7 +398,9 @@ def fee_calculation(contest: Contest, inputs: dict | None = None) -> FeeCalculat
     inputs = inputs or contest.fee_inputs or empty_fee_inputs()
     meeting = contest.meeting
     rows = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(Household.area), 0)).where(Household.community_id == meeting.community_id, Household.has_vote.is_(True))
+        select(func.count(), func.coalesce(func.sum(Household.area), 0)).where(
+            Household.community_id == meeting.community_id, Household.has_vote.is_(True)
+        )
     ).one()
     households = int(inputs.get("paying_households") or rows[0] or 0)
     area = Decimal(rows[1]).quantize(Decimal("0.01"))
@@ -337,5 +428,12 @@ def save_fee_inputs(contest: Contest, raw: dict, actor: StaffUser) -> FeeCalcula
     clean = parse_fee_inputs(raw)
     calculation = fee_calculation(contest, clean)
     contest.fee_inputs = clean
-    log.append(meeting_chain(contest.meeting_id), actor, "fees.save", community_id=contest.meeting.community_id, contest=contest.id, inputs=clean)
+    log.append(
+        meeting_chain(contest.meeting_id),
+        actor,
+        "fees.save",
+        community_id=contest.meeting.community_id,
+        contest=contest.id,
+        inputs=clean,
+    )
     return calculation

@@ -8,17 +8,18 @@ characters (单 Shàn, 曾 Zēng, 解 Xiè …) that a plain character lookup ge
 
 from __future__ import annotations
 
-from enum import Enum
+from collections.abc import Callable, Iterable
+from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import Callable, Iterable, TypeVar
+from typing import TypeVar
 
 from pypinyin import Style, lazy_pinyin
 
 T = TypeVar("T")
 
 
-class CandidateOrder(str, Enum):
+class CandidateOrder(StrEnum):
     STROKES = "strokes"
     PINYIN = "pinyin"
     REGISTRATION = "registration"
@@ -29,13 +30,60 @@ class CandidateOrder(str, Enum):
 
 
 # Compound surnames first: they are read as one surname.
-COMPOUND_SURNAMES = {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "令狐", "万俟", "夏侯", "端木", "澹台"}
+COMPOUND_SURNAMES = {
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "长孙",
+    "宇文",
+    "司徒",
+    "令狐",
+    "万俟",
+    "夏侯",
+    "端木",
+    "澹台",
+}
 SURNAME_READINGS = {
-    "单": "shan4", "曾": "zeng1", "解": "xie4", "仇": "qiu2", "区": "ou1", "查": "zha1", "朴": "piao2",
-    "乐": "yue4", "盖": "ge3", "缪": "miao4", "翟": "zhai2", "覃": "qin2", "召": "shao4", "种": "chong2",
-    "秘": "bi4", "折": "she2", "黑": "he4", "隗": "wei3", "员": "yun4", "句": "gou1", "牟": "mu4",
-    "宓": "mi4", "逄": "pang2", "繁": "po2", "重": "chong2", "长": "zhang3", "尉": "yu4", "万": "wan4",
-    "沈": "shen3", "柏": "bai3", "蕃": "pi2", "苑": "yuan4", "过": "guo1", "靓": "jing4",
+    "单": "shan4",
+    "曾": "zeng1",
+    "解": "xie4",
+    "仇": "qiu2",
+    "区": "ou1",
+    "查": "zha1",
+    "朴": "piao2",
+    "乐": "yue4",
+    "盖": "ge3",
+    "缪": "miao4",
+    "翟": "zhai2",
+    "覃": "qin2",
+    "召": "shao4",
+    "种": "chong2",
+    "秘": "bi4",
+    "折": "she2",
+    "黑": "he4",
+    "隗": "wei3",
+    "员": "yun4",
+    "句": "gou1",
+    "牟": "mu4",
+    "宓": "mi4",
+    "逄": "pang2",
+    "繁": "po2",
+    "重": "chong2",
+    "长": "zhang3",
+    "尉": "yu4",
+    "万": "wan4",
+    "沈": "shen3",
+    "柏": "bai3",
+    "蕃": "pi2",
+    "苑": "yuan4",
+    "过": "guo1",
+    "靓": "jing4",
 }
 SURNAME_READINGS_COMPOUND = {"尉迟": ["yu4", "chi2"], "万俟": ["mo4", "qi2"], "长孙": ["zhang3", "sun1"]}
 
@@ -85,7 +133,7 @@ def name_pinyin(name: str) -> list[str]:
 def _pinyin_parts(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     syllables = name_pinyin(name)
     letters = tuple(s.rstrip("012345") for s in syllables)
-    tones = tuple(s[len(s.rstrip("012345")):] for s in syllables)
+    tones = tuple(s[len(s.rstrip("012345")) :] for s in syllables)
     return letters, tones
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from sqlalchemy import and_, func, insert, or_, select
 
@@ -68,21 +68,27 @@ def import_households(
                 changed.append((household, row))
             else:
                 labels = "、".join(FIELDS[f][0] for f in diff)
-                problems.append(Problem(row.line, "", "", f"{household.address} 已在名册中，但{labels}不同（如要用文件内容更新，请勾选“更新已有住户”）"))
+                problems.append(
+                    Problem(
+                        row.line,
+                        "",
+                        "",
+                        f"{household.address} 已在名册中，但{labels}不同（如要用文件内容更新，请勾选“更新已有住户”）",
+                    )
+                )
     if problems:
         raise InvalidInput(f"文件有 {len(problems)} 处与现有名册冲突，全部未导入。", problems)
     if new_rows:
         db.session.execute(
             insert(Household),
-            [
-                {"community_id": community.id, **{f: getattr(r, f) for f in FIELDS}}
-                for r in new_rows
-            ],
+            [{"community_id": community.id, **{f: getattr(r, f) for f in FIELDS}} for r in new_rows],
         )
     for household, row in changed:
         for field in COMPARED:
             setattr(household, field, getattr(row, field))
-    report = ImportReport(created=len(new_rows), updated=len(changed), unchanged=len(rows) - len(new_rows) - len(changed))
+    report = ImportReport(
+        created=len(new_rows), updated=len(changed), unchanged=len(rows) - len(new_rows) - len(changed)
+    )
     if report.created or report.updated:
         log.append(
             log.community_chain(community.id),

@@ -39,9 +39,7 @@ def append(chain: str, actor: StaffUser | str, action: str, *, community_id: int
     The chain head row is locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite's write
     transaction is already exclusive), so concurrent appends never fork the chain.
     """
-    head = db.session.execute(
-        select(LogHead).where(LogHead.chain == chain).with_for_update()
-    ).scalar_one_or_none()
+    head = db.session.execute(select(LogHead).where(LogHead.chain == chain).with_for_update()).scalar_one_or_none()
     if head is None:
         head = LogHead(chain=chain, seq=0, hash=GENESIS_HASH)
         db.session.add(head)

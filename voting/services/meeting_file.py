@@ -12,9 +12,37 @@ from .agenda import ContestInput
 from .errors import InvalidInput
 from .meetings import EDITABLE_BASES, EDITABLE_NUMBERS, EDITABLE_THRESHOLDS, MeetingInput
 
-MEETING_KEYS = {"community", "title", "date", "time", "venue", "profile", "public_base_url", "publicity_days", "objection_days", "allow_quorum_override", "rules", "contests"}
+MEETING_KEYS = {
+    "community",
+    "title",
+    "date",
+    "time",
+    "venue",
+    "profile",
+    "public_base_url",
+    "publicity_days",
+    "objection_days",
+    "allow_quorum_override",
+    "rules",
+    "contests",
+}
 RULE_KEYS = {*EDITABLE_THRESHOLDS, *EDITABLE_BASES, *EDITABLE_NUMBERS, "participation_counts_as_presence"}
-CONTEST_KEYS = {"kind", "title", "description", "seats", "contested", "candidate_order", "threshold", "base", "method", "unit", "amounts", "options", "special", "fees"}
+CONTEST_KEYS = {
+    "kind",
+    "title",
+    "description",
+    "seats",
+    "contested",
+    "candidate_order",
+    "threshold",
+    "base",
+    "method",
+    "unit",
+    "amounts",
+    "options",
+    "special",
+    "fees",
+}
 FEE_KEYS = {"costs", "income", "contributions", "paying_households"}
 
 
@@ -68,7 +96,10 @@ def contest_input_from(number: int, data: dict) -> ContestInput:
     if problems:
         raise InvalidInput("会议文件有误，未创建会议。", problems)
     purpose = data.get("kind", "")
-    options = [(o, "") if isinstance(o, str) else (o.get("label", ""), o.get("description", "")) for o in data.get("options", [])]
+    options = [
+        (o, "") if isinstance(o, str) else (o.get("label", ""), o.get("description", ""))
+        for o in data.get("options", [])
+    ]
     if purpose == "service_mode" and not options:
         options = list(agenda.DEFAULT_SERVICE_MODES)
     return ContestInput(
@@ -97,7 +128,10 @@ def create_meeting_from_file(data: dict, actor: str = "cli") -> Meeting:
         try:
             contest = agenda.add_contest(meeting, contest_input_from(number, raw), actor)
             if "fees" in raw:
-                fees = {k: {name: _text(v) for name, v in raw["fees"].get(k, {}).items()} for k in ("costs", "income", "contributions")}
+                fees = {
+                    k: {name: _text(v) for name, v in raw["fees"].get(k, {}).items()}
+                    for k in ("costs", "income", "contributions")
+                }
                 fees["paying_households"] = _text(raw["fees"].get("paying_households", ""))
                 agenda.save_fee_inputs(contest, fees, actor)
         except InvalidInput as error:

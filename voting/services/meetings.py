@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -70,7 +70,9 @@ def describe_rules(profile: RuleProfile) -> list[str]:
         f"另行选举：得票多者当选，且得票{line(profile.runoff_threshold, '该轮参加投票票数')}。",
         f"平票重选、前两名决选：{revote}{'当选' if profile.revote_threshold.is_plurality else '方可当选'}。",
         f"涉及共有部分的特别事项：同意须{line(profile.special_threshold, BASE_LABELS[profile.passing_base])}{both}。",
-        "已投票的住户计为到会。" if profile.participation_counts_as_presence else "只有签到（或由到场受托人代理）的住户计为到会。",
+        "已投票的住户计为到会。"
+        if profile.participation_counts_as_presence
+        else "只有签到（或由到场受托人代理）的住户计为到会。",
         f"每位受托人最多代理 {profile.max_proxies_per_holder} 户；候选人不得在本人参选的选举中代理投票。",
         f"联名推荐须有至少 {profile.min_recommenders} 户有表决权的住户签名；每户最多联名推荐与应选名额相同的人数。",
         f"候选人须在会议当日年满 {profile.min_candidate_age} 周岁。",
@@ -102,17 +104,26 @@ def _parse_meeting(data: MeetingInput) -> dict:
         problems.append("会议名称：必填，最多 200 个字")
     values["title"] = title
     try:
-        local = datetime.strptime(f"{data.date.strip()} {data.time.strip()}", "%Y-%m-%d %H:%M").replace(tzinfo=DISPLAY_TZ)
-        values["starts_at"] = local.astimezone(timezone.utc)
+        local = datetime.strptime(f"{data.date.strip()} {data.time.strip()}", "%Y-%m-%d %H:%M").replace(
+            tzinfo=DISPLAY_TZ
+        )
+        values["starts_at"] = local.astimezone(UTC)
     except ValueError:
-        problems.append(f"会议时间：日期应为 2026-12-20 这样的格式，时间应为 09:00 这样的格式（现为“{data.date} {data.time}”）")
+        problems.append(
+            f"会议时间：日期应为 2026-12-20 这样的格式，时间应为 09:00 这样的格式（现为“{data.date} {data.time}”）"
+        )
     values["venue"] = data.venue.strip()[:200]
     url = data.public_base_url.strip().rstrip("/")
     parts = urlsplit(url)
     if url and (parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment):
-        problems.append(f"选票网址：应以 http:// 或 https:// 开头，如 http://192.168.1.10:8000（现为“{data.public_base_url}”）")
+        problems.append(
+            f"选票网址：应以 http:// 或 https:// 开头，如 http://192.168.1.10:8000（现为“{data.public_base_url}”）"
+        )
     values["public_base_url"] = url
-    for field, label, low, high in (("objection_days", "询异期天数", 0, 30), ("publicity_days", "候选人公示天数", 0, 30)):
+    for field, label, low, high in (
+        ("objection_days", "询异期天数", 0, 30),
+        ("publicity_days", "候选人公示天数", 0, 30),
+    ):
         text = str(getattr(data, field)).strip()
         if not text.isdigit() or not low <= int(text) <= high:
             problems.append(f"{label}：应为 {low} 到 {high} 之间的整数（现为“{text}”）")
@@ -149,7 +160,12 @@ def build_profile(name: str, overrides: dict[str, str]) -> RuleProfile:
                 raise RuleViolation(f"{field} 应为 {low} 到 {high} 之间的整数（现为“{value}”）")
             changes[field] = int(value)
     if "participation_counts_as_presence" in overrides:
-        changes["participation_counts_as_presence"] = overrides["participation_counts_as_presence"] in (True, "1", "on", "true")
+        changes["participation_counts_as_presence"] = overrides["participation_counts_as_presence"] in (
+            True,
+            "1",
+            "on",
+            "true",
+        )
     return dataclasses.replace(profile, **changes)
 
 
@@ -159,7 +175,14 @@ def create_meeting(community: Community, data: MeetingInput, actor: StaffUser | 
     meeting = Meeting(community_id=community.id, **_parse_meeting(data))
     db.session.add(meeting)
     db.session.flush()
-    log.append(meeting_chain(meeting.id), actor, "meeting.create", community_id=community.id, title=meeting.title, rules=meeting.rules)
+    log.append(
+        meeting_chain(meeting.id),
+        actor,
+        "meeting.create",
+        community_id=community.id,
+        title=meeting.title,
+        rules=meeting.rules,
+    )
     return meeting
 
 
@@ -173,7 +196,14 @@ def update_meeting(meeting: Meeting, data: MeetingInput, actor: StaffUser) -> Me
     for key in changed:
         setattr(meeting, key, values[key])
     if changed:
-        log.append(meeting_chain(meeting.id), actor, "meeting.update", community_id=meeting.community_id, fields=changed, rules=meeting.rules)
+        log.append(
+            meeting_chain(meeting.id),
+            actor,
+            "meeting.update",
+            community_id=meeting.community_id,
+            fields=changed,
+            rules=meeting.rules,
+        )
     return meeting
 
 
@@ -196,7 +226,11 @@ def public_meeting(meeting_id: int) -> Meeting:
 
 def list_meetings(community: Community) -> list[Meeting]:
     """Return a 小区's meetings, newest first."""
-    return list(db.session.execute(select(Meeting).where(Meeting.community_id == community.id).order_by(Meeting.starts_at.desc())).scalars())
+    return list(
+        db.session.execute(
+            select(Meeting).where(Meeting.community_id == community.id).order_by(Meeting.starts_at.desc())
+        ).scalars()
+    )
 
 
 def publicity_ends(meeting: Meeting) -> datetime | None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Callable, Iterable, Iterator
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
@@ -249,7 +249,9 @@ def validate_fields(raw: dict[str, str]) -> tuple[dict, dict[str, str]]:
     return clean, errors
 
 
-def parse_register(filename: str, data: bytes, progress: Callable[[int, int], None] | None = None) -> list[HouseholdRow]:
+def parse_register(
+    filename: str, data: bytes, progress: Callable[[int, int], None] | None = None
+) -> list[HouseholdRow]:
     """Parse and validate a whole register file; raise InvalidInput listing every bad row.
 
     `progress(done, total)` is called every 500 records and at the end.

@@ -7,11 +7,20 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..core import Declaration, Finding, Nomination, NominationKind, Recommender, RuleViolation, check_nomination
 from ..extensions import db
-from ..models import Contest, ContestOption, Household, Meeting, Recommendation, Registration, RegistrationStatus, StaffUser
+from ..models import (
+    Contest,
+    ContestOption,
+    Household,
+    Meeting,
+    Recommendation,
+    Registration,
+    RegistrationStatus,
+    StaffUser,
+)
 from ..timeutil import format_local, utcnow
 from . import log, use_case
 from .agenda import committee_contest, core_contest
@@ -74,9 +83,18 @@ def parse_date(text: str) -> date:
 
 
 def _find_household(meeting: Meeting, building: str, unit: str, room: str) -> Household | None:
-    key = (normalize_address_part("building", building), normalize_address_part("unit", unit), normalize_address_part("room", room))
+    key = (
+        normalize_address_part("building", building),
+        normalize_address_part("unit", unit),
+        normalize_address_part("room", room),
+    )
     return db.session.execute(
-        select(Household).where(Household.community_id == meeting.community_id, Household.building == key[0], Household.unit == key[1], Household.room == key[2])
+        select(Household).where(
+            Household.community_id == meeting.community_id,
+            Household.building == key[0],
+            Household.unit == key[1],
+            Household.room == key[2],
+        )
     ).scalar_one_or_none()
 
 
@@ -91,7 +109,11 @@ def _check_fields(data: RegistrationInput) -> tuple[dict, list[str]]:
     if not name or len(name) > 50:
         problems.append("姓名：必填，最多 50 个字")
     clean["name"] = name
-    for key, label, allowed in (("gender", "性别", GENDERS), ("political_status", "政治面貌", POLITICAL_STATUSES), ("education", "文化程度", EDUCATION_LEVELS)):
+    for key, label, allowed in (
+        ("gender", "性别", GENDERS),
+        ("political_status", "政治面貌", POLITICAL_STATUSES),
+        ("education", "文化程度", EDUCATION_LEVELS),
+    ):
         value = getattr(data, key).strip()
         if value not in allowed:
             problems.append(f"{label}：请选择" + "、".join(allowed))
@@ -123,10 +145,14 @@ def _check_fields(data: RegistrationInput) -> tuple[dict, list[str]]:
 
 def _nomination_facts(meeting: Meeting, excluding: int | None = None):
     """Return the roll and the standing registrations the core checks a nomination against."""
-    households = db.session.execute(select(Household.id, Household.has_vote).where(Household.community_id == meeting.community_id)).all()
+    households = db.session.execute(
+        select(Household.id, Household.has_vote).where(Household.community_id == meeting.community_id)
+    ).all()
     community = {str(h.id) for h in households}
     eligible = {str(h.id) for h in households if h.has_vote}
-    standing = select(Registration).where(Registration.meeting_id == meeting.id, Registration.status != RegistrationStatus.REJECTED)
+    standing = select(Registration).where(
+        Registration.meeting_id == meeting.id, Registration.status != RegistrationStatus.REJECTED
+    )
     if excluding is not None:
         standing = standing.where(Registration.id != excluding)
     registered = list(db.session.execute(standing).scalars())
@@ -150,7 +176,9 @@ def to_nomination(registration: Registration) -> Nomination:
     )
 
 
-def findings_for(meeting: Meeting, nomination: Nomination, labels: dict[str, str], excluding: int | None = None) -> tuple[Finding, ...]:
+def findings_for(
+    meeting: Meeting, nomination: Nomination, labels: dict[str, str], excluding: int | None = None
+) -> tuple[Finding, ...]:
     """Run the core's eligibility checks against the register and the other registrations."""
     contest = committee_contest(meeting)
     community, eligible, registered, cosignatures = _nomination_facts(meeting, excluding)
@@ -186,7 +214,9 @@ def _new_reference() -> str:
 
 
 @use_case
-def submit_registration(meeting: Meeting, data: RegistrationInput, *, channel: str = "online", actor: StaffUser | None = None) -> Registration:
+def submit_registration(
+    meeting: Meeting, data: RegistrationInput, *, channel: str = "online", actor: StaffUser | None = None
+) -> Registration:
     """Register a candidate, all or nothing: any problem refuses the form and stores nothing."""
     _ensure_open_for(meeting, channel)
     clean, problems = _check_fields(data)
@@ -235,7 +265,15 @@ def submit_registration(meeting: Meeting, data: RegistrationInput, *, channel: s
     registration.recommenders = [Recommendation(household_id=h, signer=signer) for h, signer in signed.items()]
     db.session.add(registration)
     db.session.flush()
-    log.append(meeting_chain(meeting.id), actor or "public", "registration.submit", community_id=meeting.community_id, reference=registration.reference, kind=registration.kind, channel=channel)
+    log.append(
+        meeting_chain(meeting.id),
+        actor or "public",
+        "registration.submit",
+        community_id=meeting.community_id,
+        reference=registration.reference,
+        kind=registration.kind,
+        channel=channel,
+    )
     return registration
 
 
@@ -250,7 +288,9 @@ def registration_of(meeting: Meeting, registration_id: int) -> Registration:
 def registration_by_reference(meeting: Meeting, reference: str) -> Registration:
     """Find a registration by the reference number given to the registrant."""
     reference = reference.strip().upper()
-    registration = db.session.execute(select(Registration).where(Registration.meeting_id == meeting.id, Registration.reference == reference)).scalar_one_or_none()
+    registration = db.session.execute(
+        select(Registration).where(Registration.meeting_id == meeting.id, Registration.reference == reference)
+    ).scalar_one_or_none()
     if registration is None:
         raise NotFound("没有找到这个报名编号，请核对后重试。")
     return registration
@@ -258,13 +298,21 @@ def registration_by_reference(meeting: Meeting, reference: str) -> Registration:
 
 def list_registrations(meeting: Meeting) -> list[Registration]:
     """Return a meeting's registrations in the order they came in."""
-    return list(db.session.execute(select(Registration).where(Registration.meeting_id == meeting.id).order_by(Registration.submitted_at, Registration.id)).scalars())
+    return list(
+        db.session.execute(
+            select(Registration)
+            .where(Registration.meeting_id == meeting.id)
+            .order_by(Registration.submitted_at, Registration.id)
+        ).scalars()
+    )
 
 
 def current_findings(registration: Registration) -> tuple[Finding, ...]:
     """Re-run the eligibility checks for a stored registration, as the review queue shows them."""
     labels = {str(r.household_id): r.household.address for r in registration.recommenders}
-    return findings_for(registration_meeting(registration), to_nomination(registration), labels, excluding=registration.id)
+    return findings_for(
+        registration_meeting(registration), to_nomination(registration), labels, excluding=registration.id
+    )
 
 
 def registration_meeting(registration: Registration) -> Meeting:
@@ -297,7 +345,14 @@ def approve_registration(registration: Registration, checks: list[str], actor: S
     registration.reject_reason = ""
     registration.manual_checks = sorted(set(checks) & set(MANUAL_CHECKS))
     registration.reviewed_by, registration.reviewed_at = actor.username, utcnow()
-    log.append(meeting_chain(meeting.id), actor, "registration.approve", community_id=meeting.community_id, reference=registration.reference, checks=registration.manual_checks)
+    log.append(
+        meeting_chain(meeting.id),
+        actor,
+        "registration.approve",
+        community_id=meeting.community_id,
+        reference=registration.reference,
+        checks=registration.manual_checks,
+    )
     return registration
 
 
@@ -312,7 +367,14 @@ def reject_registration(registration: Registration, reason: str, actor: StaffUse
     registration.status = RegistrationStatus.REJECTED
     registration.reject_reason = reason[:1000]
     registration.reviewed_by, registration.reviewed_at = actor.username, utcnow()
-    log.append(meeting_chain(meeting.id), actor, "registration.reject", community_id=meeting.community_id, reference=registration.reference, reason=registration.reject_reason)
+    log.append(
+        meeting_chain(meeting.id),
+        actor,
+        "registration.reject",
+        community_id=meeting.community_id,
+        reference=registration.reference,
+        reason=registration.reject_reason,
+    )
     return registration
 
 
@@ -322,7 +384,12 @@ def set_registration_open(meeting: Meeting, open_: bool, actor: StaffUser) -> No
     if open_:
         _ensure_open_for(meeting, "paper")
     meeting.registration_open = open_
-    log.append(meeting_chain(meeting.id), actor, "registration.open" if open_ else "registration.close", community_id=meeting.community_id)
+    log.append(
+        meeting_chain(meeting.id),
+        actor,
+        "registration.open" if open_ else "registration.close",
+        community_id=meeting.community_id,
+    )
 
 
 def approved_in_ballot_order(meeting: Meeting, contest: Contest) -> list[Registration]:
@@ -346,14 +413,26 @@ def publish_candidates(meeting: Meeting, actor: StaffUser) -> Contest:
     contest.options.clear()
     db.session.flush()
     for position, registration in enumerate(approved, start=1):
-        contest.options.append(ContestOption(position=position, key=f"c{registration.id}", label=registration.name, registration_id=registration.id))
+        contest.options.append(
+            ContestOption(
+                position=position, key=f"c{registration.id}", label=registration.name, registration_id=registration.id
+            )
+        )
     try:
         core_contest(contest)  # 差额: at least seats + 1 candidates; 等额: exactly seats (DESIGN §4.4)
     except RuleViolation as error:
         raise InvalidInput(f"不能公示：{error}") from None
     meeting.candidates_published_at = utcnow()
     meeting.registration_open = False
-    log.append(meeting_chain(meeting.id), actor, "candidates.publish", community_id=meeting.community_id, contest=contest.id, candidates=[o.label for o in contest.options], order=contest.settings.get("candidate_order"))
+    log.append(
+        meeting_chain(meeting.id),
+        actor,
+        "candidates.publish",
+        community_id=meeting.community_id,
+        contest=contest.id,
+        candidates=[o.label for o in contest.options],
+        order=contest.settings.get("candidate_order"),
+    )
     return contest
 
 
@@ -367,7 +446,13 @@ def withdraw_publication(meeting: Meeting, reason: str, actor: StaffUser) -> Non
     if not reason.strip():
         raise InvalidInput("请填写撤回公示的理由。")
     meeting.candidates_published_at = None
-    log.append(meeting_chain(meeting.id), actor, "candidates.withdraw", community_id=meeting.community_id, reason=reason.strip()[:500])
+    log.append(
+        meeting_chain(meeting.id),
+        actor,
+        "candidates.withdraw",
+        community_id=meeting.community_id,
+        reason=reason.strip()[:500],
+    )
 
 
 def ensure_ballots_may_be_issued(meeting: Meeting, now: datetime | None = None) -> None:

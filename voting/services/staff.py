@@ -59,7 +59,9 @@ def set_password(user: StaffUser, password: str) -> None:
 
 
 @use_case
-def authenticate(username: str, password: str, client: str, *, max_per_user: int, max_per_client: int, window) -> StaffUser:
+def authenticate(
+    username: str, password: str, client: str, *, max_per_user: int, max_per_client: int, window
+) -> StaffUser:
     """Check a login; refuse for a while after repeated failures from the account or the client."""
     username = username.strip()
     if (

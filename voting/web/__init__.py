@@ -17,12 +17,10 @@ from ..timeutil import format_local
 
 def register_web(app: Flask) -> None:
     """Attach blueprints, the login loader, error handlers and Jinja filters."""
-    from . import admin, auth, meetings, public
+    from . import admin, auth, ballots_admin, meeting_day, meetings, public, vote
 
-    app.register_blueprint(public.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(meetings.bp)
+    for blueprint in (public.bp, vote.bp, auth.bp, admin.bp, meetings.bp, ballots_admin.bp, meeting_day.bp):
+        app.register_blueprint(blueprint)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录。"
@@ -33,7 +31,13 @@ def register_web(app: Flask) -> None:
         return db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
 
     app.jinja_env.filters["local"] = format_local
-    app.jinja_env.globals.update(format_address=format_address, fmt2=to_decimal, half=round_half_yuan, pairs=lambda values: [(v, v) for v in values], qr_svg=qr_svg)
+    app.jinja_env.globals.update(
+        format_address=format_address,
+        fmt2=to_decimal,
+        half=round_half_yuan,
+        pairs=lambda values: [(v, v) for v in values],
+        qr_svg=qr_svg,
+    )
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
@@ -68,4 +72,6 @@ HTTP_MESSAGES = {
 
 def error_page(status: int, message: str, problems=()):
     """Render the Chinese error page with a status code."""
-    return render_template("error.html", status=status, message=message, problems=problems, referrer=request.referrer), status
+    return render_template(
+        "error.html", status=status, message=message, problems=problems, referrer=request.referrer
+    ), status

@@ -43,7 +43,9 @@ def contest_input(form) -> ContestInput:
         method=form.get("method", "majority"),
         unit=form.get("unit", "per_household"),
         special=bool(form.get("special")),
-        options=[(form.get(f"option-{i}-label", ""), form.get(f"option-{i}-description", "")) for i in range(OPTION_ROWS)],
+        options=[
+            (form.get(f"option-{i}-label", ""), form.get(f"option-{i}-description", "")) for i in range(OPTION_ROWS)
+        ],
         amounts=[form.get(f"amount-{i}", "") for i in range(AMOUNT_ROWS)],
     )
 
@@ -79,7 +81,12 @@ def registration_input(form) -> RegistrationInput:
         consent=bool(form.get("consent")),
         declarations=form.getlist("declarations") if hasattr(form, "getlist") else list(form.get("declarations", [])),
         recommenders=[
-            RecommenderInput(form.get(f"rec-{i}-building", ""), form.get(f"rec-{i}-unit", ""), form.get(f"rec-{i}-room", ""), form.get(f"rec-{i}-signer", ""))
+            RecommenderInput(
+                form.get(f"rec-{i}-building", ""),
+                form.get(f"rec-{i}-unit", ""),
+                form.get(f"rec-{i}-room", ""),
+                form.get(f"rec-{i}-signer", ""),
+            )
             for i in range(RECOMMENDER_ROWS)
         ],
     )

@@ -43,7 +43,17 @@ def community_home(community_id: int):
 def create(community_id: int):
     """Create a meeting."""
     community = community_or_403(community_id, need=Role.ADMIN)
-    form = request.form if request.method == "POST" else {"profile": "charter", "objection_days": "3", "publicity_days": "5", "time": "09:00", "public_base_url": request.host_url.rstrip("/")}
+    form = (
+        request.form
+        if request.method == "POST"
+        else {
+            "profile": "charter",
+            "objection_days": "3",
+            "publicity_days": "5",
+            "time": "09:00",
+            "public_base_url": request.host_url.rstrip("/"),
+        }
+    )
     if request.method == "POST":
         try:
             meeting = meetings.create_meeting(community, meeting_input(request.form), current_user)
@@ -119,6 +129,7 @@ def dashboard(meeting_id: int):
         "meetings/dashboard.html",
         meeting=meeting,
         rules=meetings.describe_rules(meetings.profile_of(meeting)),
+        profile_label=meetings.PROFILE_LABELS.get(meeting.rules["name"], meeting.rules["name"]),
         committee=agenda.committee_contest(meeting),
         counts=counts,
         publicity_ends=meetings.publicity_ends(meeting),
@@ -145,7 +156,14 @@ def add_contest(meeting_id: int):
 
 def default_contest_form(purpose: str) -> dict:
     """Pre-fill a new contest form (the service modes come from DESIGN §4.5)."""
-    form: dict = {"purpose": purpose, "seats": "9", "contested": "1", "candidate_order": "strokes", "method": "median", "unit": "per_household"}
+    form: dict = {
+        "purpose": purpose,
+        "seats": "9",
+        "contested": "1",
+        "candidate_order": "strokes",
+        "method": "median",
+        "unit": "per_household",
+    }
     if purpose == ContestPurpose.SERVICE_MODE.value:
         for i, (label, description) in enumerate(agenda.DEFAULT_SERVICE_MODES):
             form[f"option-{i}-label"], form[f"option-{i}-description"] = label, description
@@ -161,10 +179,17 @@ def edit_contest(meeting_id: int, contest_id: int):
         try:
             agenda.update_contest(contest, contest_input(request.form), current_user)
         except DomainError as error:
-            return _contest_form(meeting, contest.purpose.value, request.form, contest=contest, error=error), error.status
+            return _contest_form(
+                meeting, contest.purpose.value, request.form, contest=contest, error=error
+            ), error.status
         flash("已保存。", "success")
         return _back(meeting.id, "#agenda")
-    form = {"purpose": contest.purpose.value, "title": contest.title, "description": contest.description, **{k: v for k, v in contest.settings.items()}}
+    form = {
+        "purpose": contest.purpose.value,
+        "title": contest.title,
+        "description": contest.description,
+        **{k: v for k, v in contest.settings.items()},
+    }
     form["contested"] = "1" if contest.settings.get("contested") else ""
     for i, option in enumerate(contest.options):
         form[f"option-{i}-label"], form[f"option-{i}-description"] = option.label, option.description
@@ -200,7 +225,9 @@ def delete_contest(meeting_id: int, contest_id: int):
 def move_contest(meeting_id: int, contest_id: int):
     """Move a contest up or down the agenda."""
     meeting = _meeting(meeting_id, Role.ADMIN)
-    agenda.move_contest(agenda.contest_of(meeting, contest_id), -1 if request.form.get("direction") == "up" else 1, current_user)
+    agenda.move_contest(
+        agenda.contest_of(meeting, contest_id), -1 if request.form.get("direction") == "up" else 1, current_user
+    )
     return _back(meeting.id, "#agenda")
 
 
@@ -223,7 +250,15 @@ def fees(meeting_id: int, contest_id: int):
         except DomainError as e:
             error = e
     calculation = None if error else agenda.fee_calculation(contest, inputs)
-    return render_template("meetings/fees.html", meeting=meeting, contest=contest, inputs=inputs, calc=calculation, error=error, fee_units=agenda.FEE_UNITS), (error.status if error else 200)
+    return render_template(
+        "meetings/fees.html",
+        meeting=meeting,
+        contest=contest,
+        inputs=inputs,
+        calc=calculation,
+        error=error,
+        fee_units=agenda.FEE_UNITS,
+    ), (error.status if error else 200)
 
 
 @bp.post("/m/<int:meeting_id>/registration")
@@ -240,9 +275,14 @@ def toggle_registration(meeting_id: int):
 def review_queue(meeting_id: int):
     """List registrations with the automatic findings, pending first."""
     meeting = _meeting(meeting_id)
-    rows = [(r, registrations.current_findings(r) if r.status is registrations.RegistrationStatus.PENDING else ()) for r in registrations.list_registrations(meeting)]
+    rows = [
+        (r, registrations.current_findings(r) if r.status is registrations.RegistrationStatus.PENDING else ())
+        for r in registrations.list_registrations(meeting)
+    ]
     rows.sort(key=lambda row: row[0].status is not registrations.RegistrationStatus.PENDING)
-    return render_template("meetings/registrations.html", meeting=meeting, rows=rows, can_edit=current_user.role is Role.ADMIN)
+    return render_template(
+        "meetings/registrations.html", meeting=meeting, rows=rows, can_edit=current_user.role is Role.ADMIN
+    )
 
 
 @bp.route("/m/<int:meeting_id>/registrations/new", methods=["GET", "POST"])
@@ -251,7 +291,9 @@ def paper_registration(meeting_id: int):
     meeting = _meeting(meeting_id, Role.ADMIN)
     if request.method == "POST":
         try:
-            registration = registrations.submit_registration(meeting, registration_input(request.form), channel="paper", actor=current_user)
+            registration = registrations.submit_registration(
+                meeting, registration_input(request.form), channel="paper", actor=current_user
+            )
         except DomainError as error:
             return _registration_form(meeting, request.form, error, staff=True), error.status
         flash(f"已录入 {registration.name} 的报名，编号 {registration.reference}（请告知报名人）。", "success")

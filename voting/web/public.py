@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
-from ..core import Declaration, age_on
+from .. import keys
+from ..core import Declaration, age_on, result_from_dict
 from ..core.eligibility import DECLARATION_TEXT
-from ..services import agenda, meetings, ratelimit, registrations
-from ..services.errors import DomainError, TooManyAttempts
+from ..services import agenda, attendance, ballots, meetings, ratelimit, registrations, results
+from ..services.errors import DomainError, NotFound, TooManyAttempts
 from .common import client_id
 from .forms import registration_input
 
@@ -43,6 +44,7 @@ def notice(meeting_id: int):
         fee_calcs=fee_calcs,
         fee_units=agenda.FEE_UNITS,
         register_url=url_for("public.register", meeting_id=meeting.id, _external=True),
+        fingerprint=keys.fingerprint(meeting.public_key) if meeting.public_key else "",
     )
 
 
@@ -55,8 +57,12 @@ def register(meeting_id: int):
     if request.method == "POST":
         try:
             _limit_registrations()
-            registration = registrations.submit_registration(meeting, registration_input(request.form), channel="online")
-            return redirect(url_for("public.registration_status", meeting_id=meeting.id, ref=registration.reference, new=1))
+            registration = registrations.submit_registration(
+                meeting, registration_input(request.form), channel="online"
+            )
+            return redirect(
+                url_for("public.registration_status", meeting_id=meeting.id, ref=registration.reference, new=1)
+            )
         except DomainError as e:
             error = e
     return (
@@ -79,7 +85,9 @@ def register(meeting_id: int):
 
 def _limit_registrations() -> None:
     """Refuse a client that submits too many registrations in an hour."""
-    if ratelimit.count_recent("registration", timedelta(hours=1), client=client_id()) >= current_app.config.get("REGISTRATIONS_PER_HOUR", REGISTRATIONS_PER_HOUR):
+    if ratelimit.count_recent("registration", timedelta(hours=1), client=client_id()) >= current_app.config.get(
+        "REGISTRATIONS_PER_HOUR", REGISTRATIONS_PER_HOUR
+    ):
         raise TooManyAttempts("提交太频繁，请稍后再试，或到社区居委会现场报名。")
     _record_attempt()
 
@@ -102,7 +110,14 @@ def registration_status(meeting_id: int):
             registration = registrations.registration_by_reference(meeting, reference)
         except DomainError as e:
             error = e
-    return render_template("registration/status.html", meeting=meeting, reference=reference, r=registration, error=error, new=request.args.get("new")), (error.status if error else 200)
+    return render_template(
+        "registration/status.html",
+        meeting=meeting,
+        reference=reference,
+        r=registration,
+        error=error,
+        new=request.args.get("new"),
+    ), (error.status if error else 200)
 
 
 @bp.get("/m/<int:meeting_id>/candidates")
@@ -114,4 +129,70 @@ def candidates(meeting_id: int):
     rows = []
     if contest is not None and meeting.candidates_published_at is not None:
         rows = [(o.registration, age_on(o.registration.birth_date, day)) for o in contest.options]
-    return render_template("public/candidates.html", meeting=meeting, contest=contest, rows=rows, ends=meetings.publicity_ends(meeting))
+    return render_template(
+        "public/candidates.html", meeting=meeting, contest=contest, rows=rows, ends=meetings.publicity_ends(meeting)
+    )
+
+
+@bp.get("/m/<int:meeting_id>/board")
+def board(meeting_id: int):
+    """The public quorum board for a projector: numbers only, no names; refreshes by itself."""
+    meeting = meetings.public_meeting(meeting_id)
+    return render_template("public/board.html", meeting=meeting, board=attendance.board(meeting))
+
+
+@bp.get("/m/<int:meeting_id>/board.json")
+def board_json(meeting_id: int):
+    """The board's numbers for its polling script."""
+    response = jsonify(attendance.board(meetings.public_meeting(meeting_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _result_view(meeting):
+    """Pair each closed contest with its result and labels; follow-up rounds after their round."""
+    rows = []
+    for contest in agenda.in_round_order(meeting):
+        if contest.status.value != "closed" or not contest.result:
+            continue
+        rows.append(
+            (contest, result_from_dict(contest.result), ballots.option_labels(contest), results.signoffs(contest))
+        )
+    return rows
+
+
+@bp.get("/m/<int:meeting_id>/results", endpoint="results")
+def results_page(meeting_id: int):
+    """The public results: every verdict, the counts with bars, the explanation, the sign-offs."""
+    meeting = meetings.public_meeting(meeting_id)
+    return render_template(
+        "public/results.html",
+        meeting=meeting,
+        rows=_result_view(meeting) if meeting.results_published_at else [],
+        final=results.is_final(meeting),
+        final_at=results.final_at(meeting),
+        fingerprint=keys.fingerprint(meeting.public_key) if meeting.public_key else "",
+    )
+
+
+@bp.get("/m/<int:meeting_id>/results/notice")
+def results_notice(meeting_id: int):
+    """The printable A4 公告 of the results (house numbers only)."""
+    meeting = meetings.public_meeting(meeting_id)
+    if not meeting.results_published_at:
+        raise NotFound("结果尚未公布。")
+    return render_template(
+        "public/results_notice.html",
+        meeting=meeting,
+        rows=_result_view(meeting),
+        final=results.is_final(meeting),
+        final_at=results.final_at(meeting),
+        fingerprint=keys.fingerprint(meeting.public_key),
+    )
+
+
+@bp.get("/m/<int:meeting_id>/committee")
+def committee(meeting_id: int):
+    """The elected committee: names, roles and contact numbers, as the charter asks."""
+    meeting = meetings.public_meeting(meeting_id)
+    return render_template("public/committee.html", meeting=meeting, members=results.committee_members(meeting))
