@@ -4,6 +4,7 @@
     python scripts/bench.py            # every benchmark, one table
     python scripts/bench.py core       # the rules core: tallies over 100,000 ballots
     python scripts/bench.py ballots    # the printed ballots: a 3,000-household PDF against bare qrcode
+    python scripts/bench.py audit-verify   # the offline verifier on a signed record of 100,000 ballots
 
 To add one, register a function that returns rows:
 
@@ -286,6 +287,219 @@ def bench_ballots(args: argparse.Namespace) -> list[Row]:
                 f"ballots: PDF ÷ bare QR, per ballot, {layout}", pdf / bare, "× bare QR", target=2, lower_is_better=True
             ),
         ]
+    return rows
+
+
+# --- audit-verify ---------------------------------------------------------------------------
+
+
+def _audit_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ballots", type=int, default=100_000, help="ballots in the record (default 100000)")
+    parser.add_argument(
+        "--profile",
+        choices=("charter", "civil_code"),
+        action="append",
+        dest="profiles",
+        help="rule profile of the record; repeat for both (default: both)",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the best counts (default 3)")
+    parser.add_argument("--seed", type=int, default=2024, help="seed of the generated record")
+
+
+def _audit_record(n: int, profile_name: str, rnd: random.Random) -> dict:
+    """Build a signed audit record: every household votes on a 9-of-15 committee, 6 modes, 5 fee levels.
+
+    Households = ⌈n / 3⌉, so the record holds about n ballots; the results come from voting.core.
+    """
+    import hashlib
+    import json
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from voting.core import Attendance, Ballot, RuleProfile, contest_from_dict, tally
+
+    def canonical(value: object) -> bytes:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+    profile = getattr(RuleProfile, profile_name)()
+    rules = profile.to_dict()
+    households = -(-n // 3)
+    roll = sorted(
+        (
+            {
+                "address": f"{i // 120 + 1:03d}号楼{i % 120 // 20 + 1}单元{i % 20 + 1:02d}室",
+                "area": f"{rnd.randint(30, 150)}.{rnd.randint(0, 99):02d}",
+                "eligible": True,
+                "checked_in": True,
+                "proxy_holder": None,
+                "voted": {},
+            }
+            for i in range(households)
+        ),
+        key=lambda entry: entry["address"],
+    )
+    addresses = [entry["address"] for entry in roll]
+    area = {entry["address"]: Decimal(entry["area"]) for entry in roll}
+    total = sum(area.values(), Decimal(0))
+    definitions = [
+        {
+            "kind": "committee",
+            "id": "1",
+            "seats": 9,
+            "contested": True,
+            "round": "regular",
+            "parent_id": None,
+            "candidates": [{"id": f"c{i:02}", "name": f"候选人{i}"} for i in range(15)],
+            "threshold": None,
+            "base": None,
+        },
+        {
+            "kind": "choice",
+            "id": "2",
+            "options": [{"id": f"m{i}", "label": f"模式{i}"} for i in range(6)],
+            "ordered": False,
+            "method": "majority",
+            "threshold": None,
+            "base": None,
+            "is_runoff": False,
+            "parent_id": None,
+        },
+        {
+            "kind": "choice",
+            "id": "3",
+            "options": [{"id": f"L{a}", "label": f"{a} 元/户·月"} for a in (10, 15, 20, 25, 30)],
+            "ordered": True,
+            "method": "median",
+            "threshold": None,
+            "base": None,
+            "is_runoff": False,
+            "parent_id": None,
+        },
+    ]
+    ballots, contests, results = [], [], {}
+    for definition in definitions:
+        cid, most = definition["id"], definition.get("seats", 1)
+        ids = [entry["id"] for entry in definition.get("candidates", definition.get("options"))]
+        weights = [len(ids) - i for i in range(len(ids))]
+        papers = []
+        for address in addresses:
+            roll_ = rnd.random()
+            if roll_ < 0.03:
+                marks = []
+            elif roll_ < 0.05:
+                marks = rnd.sample(ids, most + 1)  # over-vote → 废票
+            elif roll_ < 0.06:
+                marks = ["unknown", ids[0]]
+            else:
+                marks = list({rnd.choices(ids, weights)[0] for _ in range(rnd.randint(1, most))})
+            marks.sort()
+            status = "blank" if not marks else "invalid" if not set(marks) <= set(ids) or len(marks) > most else "valid"
+            weight = area[address] if rules["counts_area"] else None
+            papers.append(Ballot(cid, tuple(marks), weight))
+            ballots.append(
+                {
+                    "receipt": "",
+                    "contest": cid,
+                    "marks": marks,
+                    "status": status,
+                    "area": None if weight is None else str(weight),
+                }
+            )
+        for entry in roll:
+            entry["voted"][cid] = "phone"
+        attendance = Attendance(households, households, total, total)
+        results[cid] = tally(contest_from_dict(definition), papers, attendance, profile, households).to_dict()
+        contests.append(
+            {
+                "id": cid,
+                "position": int(cid),
+                "title": f"事项{cid}",
+                "purpose": "other",
+                "status": "closed",
+                "opened_at": "2026-12-20T01:00:00Z",
+                "closed_at": "2026-12-20T02:00:00Z",
+                "follows": None,
+                "definition": definition,
+                "present_at_close": addresses,
+                "signoffs": [],
+            }
+        )
+    receipts: set[str] = set()
+    while len(receipts) < len(ballots):
+        receipts.add("".join(rnd.choices("23456789ABCDEFGHJKMNPQRSTUVWXYZ", k=10)))
+    rnd.shuffle(ballots)  # no link from a receipt to the voting order
+    for ballot, receipt in zip(ballots, sorted(receipts)):
+        ballot["receipt"] = receipt
+    log, prev = [], "0" * 64
+    for seq in range(1, 101):
+        entry = {
+            "chain": "meeting:1",
+            "seq": seq,
+            "at": "2026-12-20T01:00:00Z",
+            "actor": "staff",
+            "action": "household.check_in",
+            "detail": {"n": seq},
+            "prev": prev,
+        }
+        prev = hashlib.sha256(canonical(entry)).hexdigest()
+        log.append(entry | {"hash": prev})
+    key = Ed25519PrivateKey.generate()
+    record = {
+        "format": "xiaoqu-voting-audit/1",
+        "meeting": {
+            "id": 1,
+            "community": "幸福里小区",
+            "title": "基准会议",
+            "venue": "社区活动室",
+            "starts_at": "2026-12-20T01:00:00Z",
+            "public_base_url": "http://192.168.1.10:8000",
+            "ballots_issued_at": "2026-12-15T01:00:00Z",
+            "results_published_at": None,
+            "objection_days": 3,
+            "final_at": None,
+        },
+        "rules": rules,
+        "contests": contests,
+        "roll": roll,
+        "ballots": ballots,
+        "results": results,
+        "log": log,
+        "public_key": key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex(),
+    }
+    return record | {"signature": key.sign(canonical(record)).hex()}
+
+
+@benchmark("audit-verify", "verify a signed audit record of 100,000 ballots offline", _audit_arguments)
+def bench_audit_verify(args: argparse.Namespace) -> list[Row]:
+    """Time scripts/verify_audit.py on a generated record: reading the JSON file, every check, the signature."""
+    import importlib.util
+    import json
+    import tempfile
+
+    verifier = sys.modules.get("verify_audit")
+    if verifier is None:  # scripts/ is not a package: load the standalone verifier by its path
+        spec = importlib.util.spec_from_file_location("verify_audit", ROOT / "scripts" / "verify_audit.py")
+        verifier = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = verifier  # dataclasses look their module up while being built
+        spec.loader.exec_module(verifier)
+    rows, rnd = [], random.Random(args.seed)
+    for profile in args.profiles or ("charter", "civil_code"):
+        record = _audit_record(args.ballots, profile, rnd)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "audit.json"
+            path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+            megabytes = path.stat().st_size / 1e6
+            seconds = best_time(lambda path=path: verifier.verify(verifier.load_record(path)), args.repeat)
+        rows.append(
+            Row(
+                f"audit-verify: {len(record['ballots']):,} ballots, {profile}, {megabytes:.0f} MB file",
+                seconds,
+                "s",
+                target=5 * args.ballots / 100_000,
+                lower_is_better=True,
+            )
+        )
     return rows
 
 

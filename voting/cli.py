@@ -310,3 +310,24 @@ def ballots_print(meeting_id: int, out_path: str, per_page: str) -> None:
 
         render_pdf(sheets, out, per_page=int(per_page), progress=progress)
     click.echo(f"已生成 {len(sheets)} 张选票：{out_path}")
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """The signed audit record."""
+
+
+@audit_group.command("export")
+@click.argument("meeting_id", metavar="MEETING", type=int)
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, writable=True))
+@with_app
+def audit_export(meeting_id: int, out_path: str) -> None:
+    """Write MEETING's signed audit record (the same bytes as the public download)."""
+    from . import keys
+    from .services import audit_record, meetings
+
+    meeting = meetings.public_meeting(meeting_id)
+    data = audit_record.record_bytes(meeting)
+    Path(out_path).write_bytes(data)
+    click.echo(f"已导出 {out_path}（{len(data):,} 字节），公钥指纹 {keys.fingerprint(meeting.public_key)}")
+    click.echo(f"核验 / verify: python scripts/verify_audit.py {out_path} --public-key {meeting.public_key}")

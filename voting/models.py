@@ -28,6 +28,13 @@ from .extensions import db
 from .timeutil import UTCDateTime, utcnow
 
 
+def enum_of(enum_class: type[enum.Enum], length: int) -> Enum:
+    """Store an enum as its value ('blank', not 'BLANK') in a plain string column, on every backend."""
+    return Enum(
+        enum_class, native_enum=False, length=length, values_callable=lambda members: [m.value for m in members]
+    )
+
+
 class Role(enum.StrEnum):
     """Staff roles: admin does everything, staff runs the door and the desk, observer reads."""
 
@@ -102,7 +109,7 @@ class StaffUser(db.Model):
     username: Mapped[str] = mapped_column(String(50), unique=True)
     display_name: Mapped[str] = mapped_column(String(50), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20))
+    role: Mapped[Role] = mapped_column(enum_of(Role, 20))
     # A deployment admin (街道) sees every 小区 of the deployment.
     all_communities: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -226,8 +233,8 @@ class Contest(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[ContestKind] = mapped_column(Enum(ContestKind, native_enum=False, length=20))
-    purpose: Mapped[ContestPurpose] = mapped_column(Enum(ContestPurpose, native_enum=False, length=20))
+    kind: Mapped[ContestKind] = mapped_column(enum_of(ContestKind, 20))
+    purpose: Mapped[ContestPurpose] = mapped_column(enum_of(ContestPurpose, 20))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     # Kind-specific settings: seats, contested, candidate_order, threshold, base, ordered,
@@ -235,9 +242,7 @@ class Contest(db.Model):
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     fee_inputs: Mapped[dict | None] = mapped_column(JSON)  # 测算费用 inputs (fee contests)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("contest.id"))
-    status: Mapped[ContestStatus] = mapped_column(
-        Enum(ContestStatus, native_enum=False, length=10), default=ContestStatus.DRAFT
-    )
+    status: Mapped[ContestStatus] = mapped_column(enum_of(ContestStatus, 10), default=ContestStatus.DRAFT)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     result: Mapped[dict | None] = mapped_column(JSON)  # what voting.core returned, as JSON
@@ -300,7 +305,7 @@ class Registration(db.Model):
     entered_by: Mapped[str] = mapped_column(String(50), default="")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status: Mapped[RegistrationStatus] = mapped_column(
-        Enum(RegistrationStatus, native_enum=False, length=10), default=RegistrationStatus.PENDING
+        enum_of(RegistrationStatus, 10), default=RegistrationStatus.PENDING
     )
     reject_reason: Mapped[str] = mapped_column(Text, default="")
     manual_checks: Mapped[list] = mapped_column(JSON, default=list)
@@ -368,7 +373,7 @@ class VoteMark(db.Model):
 
     roll_entry_id: Mapped[int] = mapped_column(ForeignKey("roll_entry.id"), primary_key=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), primary_key=True, index=True)
-    channel: Mapped[Channel] = mapped_column(Enum(Channel, native_enum=False, length=10))
+    channel: Mapped[Channel] = mapped_column(enum_of(Channel, 10))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -390,7 +395,7 @@ class Ballot(db.Model):
     receipt: Mapped[str] = mapped_column(String(16), primary_key=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
     marks: Mapped[list] = mapped_column(JSON)  # as marked (sorted), classified by voting.core
-    status: Mapped[BallotStatus] = mapped_column(Enum(BallotStatus, native_enum=False, length=10))
+    status: Mapped[BallotStatus] = mapped_column(enum_of(BallotStatus, 10))
     # The household's area, only under a profile that counts area ([民法典] 278); None otherwise.
     area: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
 
@@ -403,7 +408,7 @@ class PaperEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     roll_entry_id: Mapped[int] = mapped_column(ForeignKey("roll_entry.id"))
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"))
-    channel: Mapped[Channel] = mapped_column(Enum(Channel, native_enum=False, length=10))
+    channel: Mapped[Channel] = mapped_column(enum_of(Channel, 10))
     first_marks: Mapped[list] = mapped_column(JSON)
     first_by: Mapped[str] = mapped_column(String(50))
     second_marks: Mapped[list | None] = mapped_column(JSON)  # set only when it disagreed
@@ -448,7 +453,7 @@ class MeetingOfficial(db.Model):
 
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), primary_key=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), primary_key=True)
-    role: Mapped[OfficialRole] = mapped_column(Enum(OfficialRole, native_enum=False, length=12))
+    role: Mapped[OfficialRole] = mapped_column(enum_of(OfficialRole, 12))
 
     staff: Mapped[StaffUser] = relationship()
 
@@ -458,7 +463,7 @@ class SignOff(db.Model):
 
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), primary_key=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), primary_key=True)
-    role: Mapped[OfficialRole] = mapped_column(Enum(OfficialRole, native_enum=False, length=12))
+    role: Mapped[OfficialRole] = mapped_column(enum_of(OfficialRole, 12))
     name: Mapped[str] = mapped_column(String(50))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -478,7 +483,7 @@ class CommitteeMember(db.Model):
 
     registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
-    role: Mapped[CommitteeRole] = mapped_column(Enum(CommitteeRole, native_enum=False, length=10))
+    role: Mapped[CommitteeRole] = mapped_column(enum_of(CommitteeRole, 10))
     phone: Mapped[str] = mapped_column(String(30))  # the number to publish (may differ from the form's)
 
     registration: Mapped[Registration] = relationship()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+
+from ballots import tokens
 
 from .. import keys
 from ..core import Declaration, age_on, result_from_dict
 from ..core.eligibility import DECLARATION_TEXT
 from ..services import agenda, attendance, ballots, meetings, ratelimit, registrations, results
+from ..services import audit_record as audit_record_service
 from ..services.errors import DomainError, NotFound, TooManyAttempts
 from .common import client_id
 from .forms import registration_input
@@ -196,3 +199,59 @@ def committee(meeting_id: int):
     """The elected committee: names, roles and contact numbers, as the charter asks."""
     meeting = meetings.public_meeting(meeting_id)
     return render_template("public/committee.html", meeting=meeting, members=results.committee_members(meeting))
+
+
+@bp.get("/m/<int:meeting_id>/audit.json")
+def audit_record(meeting_id: int):
+    """Download the signed audit record (after the results are published)."""
+    meeting = meetings.public_meeting(meeting_id)
+    if meeting.results_published_at is None:
+        raise NotFound("结果公布后才能下载计票记录。")
+    return Response(
+        audit_record_service.record_bytes(meeting),
+        mimetype="application/json",
+        headers={"Content-Disposition": f"attachment; filename=meeting-{meeting.id}-audit.json"},
+    )
+
+
+@bp.get("/m/<int:meeting_id>/receipt")
+def receipt_lookup(meeting_id: int):
+    """Let a voter check a receipt: 您的选票已计入 / 未找到 (the marks only after publication)."""
+    meeting = meetings.public_meeting(meeting_id)
+    code = request.args.get("code", "").strip()
+    found = None
+    if code:
+        found = ballots.find_receipt(meeting, code)
+    return render_template(
+        "public/receipt.html",
+        meeting=meeting,
+        code=code,
+        found=found,
+        published=meeting.results_published_at is not None,
+    ), (404 if code and not found else 200)
+
+
+@bp.get("/m/<int:meeting_id>/roll")
+def roll_lookup(meeting_id: int):
+    """Let a household see what the roll records for its address (present, proxy, voted by channel)."""
+    meeting = meetings.public_meeting(meeting_id)
+    query = request.args.get("q", "").strip()
+    rows = (
+        [ballots.roll_view(meeting, e) for e in ballots.find_entries(meeting, query)]
+        if query and not tokens.token_from_scan(query)
+        else []
+    )
+    return render_template("public/roll.html", meeting=meeting, query=query, rows=rows), (
+        404 if query and not rows else 200
+    )
+
+
+@bp.get("/m/<int:meeting_id>/verify")
+def how_to_verify(meeting_id: int):
+    """Explain, in Chinese, how anyone can check the record offline, with the exact command."""
+    meeting = meetings.public_meeting(meeting_id)
+    return render_template(
+        "public/verify.html",
+        meeting=meeting,
+        fingerprint=keys.fingerprint(meeting.public_key) if meeting.public_key else "",
+    )
