@@ -108,6 +108,13 @@ def test_the_record_is_rebuilt_identically_and_matches_the_download_and_cli(expo
     assert "verify_audit.py" in result.output
 
 
+def test_the_downloaded_bytes_are_the_canonical_form_of_the_signed_record(exported):
+    app = exported["app"]
+    with app.app_context():
+        signed = audit_record.build_record(db.session.get(Meeting, exported["meeting"]))
+    assert canonical_json(signed) == exported["data"]
+
+
 def test_the_record_names_no_one_and_links_no_ballot_to_a_household(exported):
     text = exported["data"].decode("utf-8")
     assert not [n for n in exported["names"] if n in text]

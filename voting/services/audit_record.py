@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 
 from .. import keys
 from ..audit import canonical_json
@@ -98,16 +98,21 @@ def _roll(meeting: Meeting, entries: list[RollEntry], addresses: dict[int, str])
 
 
 def _ballots(meeting: Meeting) -> list[dict]:
-    rows = db.session.execute(
-        select(Ballot.receipt, Ballot.contest_id, Ballot.marks, Ballot.status, Ballot.area)
-        .join(Contest)
-        .where(Contest.meeting_id == meeting.id)
-    ).all()
+    """Return the meeting's ballots sorted by receipt, as the record lists them."""
+    # Core-level columns with the status as plain text: 100,000 rows without per-row ORM work.
+    ballot, contest = Ballot.__table__, Contest.__table__
+    query = (
+        select(
+            ballot.c.receipt, ballot.c.contest_id, ballot.c.marks, type_coerce(ballot.c.status, String), ballot.c.area
+        )
+        .join(contest, contest.c.id == ballot.c.contest_id)
+        .where(contest.c.meeting_id == meeting.id)
+    )
     ballots = [
-        {"receipt": r, "contest": str(c), "marks": list(m), "status": s.value, "area": _area(a)}
-        for r, c, m, s, a in rows
+        {"receipt": r, "contest": str(c), "marks": m, "status": s, "area": None if a is None else _area(a)}
+        for r, c, m, s, a in db.session.connection().execute(query)
     ]
-    ballots.sort(key=lambda b: b["receipt"])
+    ballots.sort(key=lambda b: b["receipt"])  # in Python: the record's order must not depend on the database collation
     return ballots
 
 
@@ -120,6 +125,27 @@ def _log(meeting: Meeting) -> list[dict]:
 
 def build_record(meeting: Meeting) -> dict:
     """Assemble the signed record; refuse while a contest is open (its count is not final)."""
+    unsigned = _unsigned(meeting)
+    return {**unsigned, "signature": _sign(meeting, canonical_json(unsigned))}
+
+
+def record_bytes(meeting: Meeting) -> bytes:
+    """Return the record as observers download it: the canonical JSON of the signed record.
+
+    `signature` sorts after every other top-level key, so the signed record's canonical form is
+    the unsigned one with the signature appended: the record is serialised once.
+    """
+    unsigned = canonical_json(_unsigned(meeting))
+    signature = _sign(meeting, unsigned)
+    return unsigned[:-1] + b',"signature":"' + signature.encode("ascii") + b'"}'
+
+
+def _sign(meeting: Meeting, data: bytes) -> str:
+    return keys.sign(current_app.instance_path, meeting.id, data)
+
+
+def _unsigned(meeting: Meeting) -> dict:
+    """Assemble everything the signature covers."""
     if meeting.public_key is None:
         raise Conflict("选票尚未发放，还没有可以导出的计票记录。")
     if any(c.status is ContestStatus.OPEN for c in meeting.contests):
@@ -137,10 +163,4 @@ def build_record(meeting: Meeting) -> dict:
         "log": _log(meeting),
         "public_key": meeting.public_key,
     }
-    record["signature"] = keys.sign(current_app.instance_path, meeting.id, canonical_json(record))
     return record
-
-
-def record_bytes(meeting: Meeting) -> bytes:
-    """Return the record as the file observers download (canonical JSON, UTF-8)."""
-    return canonical_json(build_record(meeting))
