@@ -331,3 +331,44 @@ def audit_export(meeting_id: int, out_path: str) -> None:
     Path(out_path).write_bytes(data)
     click.echo(f"已导出 {out_path}（{len(data):,} 字节），公钥指纹 {keys.fingerprint(meeting.public_key)}")
     click.echo(f"核验 / verify: python scripts/verify_audit.py {out_path} --public-key {meeting.public_key}")
+
+
+@main.group("api-key")
+def api_key_group() -> None:
+    """Staff API keys (Authorization: Bearer ...)."""
+
+
+@api_key_group.command("create")
+@click.argument("username")
+@click.option("--label", default="", help="What the key is for, e.g. 街道平台")
+@with_app
+def api_key_create(username: str, label: str) -> None:
+    """Create an API key for USERNAME; it is printed once and stored only as a hash."""
+    from .services import api_keys
+
+    key, record = api_keys.create_key(username, label)
+    click.echo(key)
+    click.echo(f"（只显示这一次；前缀 {record.prefix}，撤销：voting api-key revoke {record.prefix}）", err=True)
+
+
+@api_key_group.command("list")
+@click.argument("username", required=False)
+@with_app
+def api_key_list(username: str | None) -> None:
+    """List API keys (prefixes only)."""
+    from .services import api_keys
+
+    for key in api_keys.list_keys(username):
+        state = f"已撤销 {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "有效"
+        click.echo(f"{key.prefix}\t{key.staff.username}\t{key.label}\t{state}")
+
+
+@api_key_group.command("revoke")
+@click.argument("prefix")
+@with_app
+def api_key_revoke(prefix: str) -> None:
+    """Revoke the API key with this prefix."""
+    from .services import api_keys
+
+    api_keys.revoke_key(prefix)
+    click.echo(f"已撤销 {prefix}")

@@ -487,3 +487,17 @@ class CommitteeMember(db.Model):
     phone: Mapped[str] = mapped_column(String(30))  # the number to publish (may differ from the form's)
 
     registration: Mapped[Registration] = relationship()
+
+
+class ApiKey(db.Model):
+    """A staff API key: shown once, stored as its SHA-256 (keys are random, 256 bits), revocable."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    prefix: Mapped[str] = mapped_column(String(12))  # shown in listings to tell keys apart
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    staff: Mapped[StaffUser] = relationship()

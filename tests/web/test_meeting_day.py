@@ -419,7 +419,7 @@ def test_proxy_rules(app, small, principal, holder, message):
             "letter": "已收",
         },
     )
-    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
 
 
 def test_a_candidate_cannot_hold_proxies_in_his_own_election(app):
@@ -435,7 +435,7 @@ def test_a_candidate_cannot_hold_proxies_in_his_own_election(app):
             "letter": "已收",
         },
     )
-    assert response.status_code == 400 and "有候选人参加本次选举，不能接受委托" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "有候选人参加本次选举，不能接受委托" in response.get_data(as_text=True)
 
 
 def test_a_proxy_counts_only_while_its_holder_is_present(app, small):

@@ -14,7 +14,7 @@ from ..models import CheckIn, Meeting, Proxy, RegistrationStatus, RollEntry, Sta
 from ..timeutil import format_local
 from . import log, use_case
 from .agenda import committee_contest
-from .errors import Conflict, InvalidInput
+from .errors import Conflict, InvalidInput, RuleRefused
 from .meetings import meeting_chain, profile_of
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
@@ -122,7 +122,7 @@ def record_proxy(
         labels={str(principal.id): principal.address, str(holder.id): holder.address},
     )
     if findings:
-        raise InvalidInput("不能登记此委托：", [f.message_zh for f in findings])
+        raise RuleRefused("不能登记此委托：", [f.message_zh for f in findings])
     digest = _store_photo(photo) if photo else ""
     proxy = Proxy(
         principal_id=principal.id,

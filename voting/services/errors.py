@@ -45,3 +45,10 @@ class InvalidInput(DomainError):
     def __init__(self, message: str, problems: list | None = None, *, code: str | None = None):
         super().__init__(message, code=code)
         self.problems = list(problems or [])
+
+
+class RuleRefused(InvalidInput):
+    """Well-formed input that a rule refuses (a minor nominee, too few candidates, a full proxy holder)."""
+
+    status = 422
+    code = "rule_violation"

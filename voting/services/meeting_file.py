@@ -23,6 +23,7 @@ MEETING_KEYS = {
     "publicity_days",
     "objection_days",
     "allow_quorum_override",
+    "double_entry",
     "rules",
     "contests",
 }
@@ -85,6 +86,7 @@ def meeting_input_from(data: dict) -> MeetingInput:
         objection_days=_text(data.get("objection_days", 3)),
         publicity_days=_text(data.get("publicity_days", 5)),
         allow_quorum_override=bool(data.get("allow_quorum_override", False)),
+        double_entry=bool(data.get("double_entry", False)),
         overrides=overrides,
     )
 

@@ -92,6 +92,7 @@ class MeetingInput:
     objection_days: str = "3"
     publicity_days: str = "5"
     allow_quorum_override: bool = False
+    double_entry: bool = False
     overrides: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
@@ -134,6 +135,7 @@ def _parse_meeting(data: MeetingInput) -> dict:
     except RuleViolation as error:
         problems.append(f"规则：{error}")
     values["allow_quorum_override"] = bool(data.allow_quorum_override)
+    values["double_entry"] = bool(data.double_entry)
     if problems:
         raise InvalidInput("会议信息有误，未保存。", problems)
     return values

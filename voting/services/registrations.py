@@ -25,7 +25,7 @@ from ..timeutil import format_local, utcnow
 from . import log, use_case
 from .agenda import committee_contest, core_contest
 from .candidate_order import order_names
-from .errors import Conflict, InvalidInput, NotFound
+from .errors import Conflict, InvalidInput, NotFound, RuleRefused
 from .meetings import meeting_chain, meeting_date, profile_of, publicity_ends
 from .register_file import normalize_address_part, parse_phone
 
@@ -234,6 +234,7 @@ def submit_registration(
                 problems.append(f"推荐户 {labels[key]}：请填写签名人姓名")
             recommenders.append((found, row.signer.strip()[:50]))
             core_recommenders.append(Recommender(key, row.signer.strip()))
+    findings = []
     if "birth_date" in clean:
         nomination = Nomination(
             kind=NominationKind(clean["kind"]),
@@ -244,11 +245,13 @@ def submit_registration(
             declarations=frozenset(Declaration(d) for d in data.declarations if d in {x.value for x in Declaration}),
             recommenders=tuple(core_recommenders),
         )
-        problems += [f.message_zh for f in findings_for(meeting, nomination, labels)]
+        findings = [f.message_zh for f in findings_for(meeting, nomination, labels)]
     elif household is None and data.building.strip():
         problems.append("住址：与本小区的住户不符")
-    if problems:
-        raise InvalidInput("报名未成功，请改正以下问题后重新提交：", problems)
+    if problems or findings:
+        # Malformed fields are 400; a well-formed form that the eligibility rules refuse is 422.
+        error = InvalidInput if problems else RuleRefused
+        raise error("报名未成功，请改正以下问题后重新提交：", problems + findings)
     registration = Registration(
         meeting_id=meeting.id,
         reference=_new_reference(),
@@ -340,7 +343,7 @@ def approve_registration(registration: Registration, checks: list[str], actor: S
     missing = [MANUAL_CHECKS[c] for c in required_checks(registration) if c not in checks]
     findings = current_findings(registration)
     if missing or findings:
-        raise InvalidInput("不能通过审核：", [f"尚未确认：{m}" for m in missing] + [f.message_zh for f in findings])
+        raise RuleRefused("不能通过审核：", [f"尚未确认：{m}" for m in missing] + [f.message_zh for f in findings])
     registration.status = RegistrationStatus.APPROVED
     registration.reject_reason = ""
     registration.manual_checks = sorted(set(checks) & set(MANUAL_CHECKS))
@@ -421,7 +424,7 @@ def publish_candidates(meeting: Meeting, actor: StaffUser) -> Contest:
     try:
         core_contest(contest)  # 差额: at least seats + 1 candidates; 等额: exactly seats (DESIGN §4.4)
     except RuleViolation as error:
-        raise InvalidInput(f"不能公示：{error}") from None
+        raise RuleRefused(f"不能公示：{error}") from None
     meeting.candidates_published_at = utcnow()
     meeting.registration_open = False
     log.append(

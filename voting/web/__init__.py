@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from ballots.qr import qr_svg
 
@@ -15,11 +16,23 @@ from ..services.errors import DomainError
 from ..timeutil import format_local
 
 
+class BoundedInt(IntegerConverter):
+    """Ids in URLs fit the databases' integer columns; a longer number matches no route (404).
+
+    Bounded in the pattern, not with `max`: a value refused after matching would let a rule with
+    another method answer 405 instead.
+    """
+
+    regex = r"\d{1,9}"
+
+
 def register_web(app: Flask) -> None:
     """Attach blueprints, the login loader, error handlers and Jinja filters."""
-    from . import admin, auth, ballots_admin, meeting_day, meetings, public, vote
+    app.url_map.converters["int"] = BoundedInt
+    app.json.ensure_ascii = False  # JSON errors in readable Chinese (UTF-8), like the API's other bodies
+    from . import admin, api, auth, ballots_admin, meeting_day, meetings, public, vote
 
-    for blueprint in (public.bp, vote.bp, auth.bp, admin.bp, meetings.bp, ballots_admin.bp, meeting_day.bp):
+    for blueprint in (public.bp, vote.bp, auth.bp, admin.bp, meetings.bp, ballots_admin.bp, meeting_day.bp, api.bp):
         app.register_blueprint(blueprint)
 
     login_manager.login_view = "auth.login"
@@ -41,6 +54,8 @@ def register_web(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
+        if api.wants_json():
+            return api.error_response(error.status, error.code, error.message, getattr(error, "problems", ()))
         return error_page(error.status, error.message, getattr(error, "problems", ()))
 
     @app.errorhandler(CSRFError)
@@ -49,7 +64,20 @@ def register_web(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return error_page(error.code or 500, HTTP_MESSAGES.get(error.code, error.description))
+        message = HTTP_MESSAGES.get(error.code, error.description)
+        if api.wants_json():
+            response = api.error_response(error.code or 500, API_CODES.get(error.code, "http_error"), message)
+            if error.code == 405 and error.valid_methods:
+                response.headers["Allow"] = ", ".join(error.valid_methods)
+            return response
+        return error_page(error.code or 500, message)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        app.logger.exception("unexpected error")
+        if api.wants_json():
+            return api.error_response(500, "internal_error", HTTP_MESSAGES[500])
+        return error_page(500, HTTP_MESSAGES[500])
 
     @app.after_request
     def security_headers(response):
@@ -59,6 +87,14 @@ def register_web(app: Flask) -> None:
         return response
 
 
+API_CODES = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "too_many_attempts",
+}
 HTTP_MESSAGES = {
     400: "请求有误。",
     403: "您没有权限访问此页面。",

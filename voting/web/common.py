@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app, request
 from flask_login import current_user
 
-from ..models import Community, Role
-from ..services import staff
+from ..extensions import db
+from ..models import Community, Role, RollEntry
+from ..services import ballots, ratelimit, staff
+from ..services.ballots import BallotNotFound
+from ..services.errors import TooManyAttempts
 
 
 def client_id() -> str:
@@ -27,3 +32,19 @@ def login_limits() -> dict:
         "max_per_client": config["LOGIN_MAX_FAILURES_PER_IP"],
         "window": config["LOGIN_FAILURE_WINDOW"],
     }
+
+
+BAD_TOKENS_PER_10_MIN = 20
+
+
+def ballot_entry(token: str) -> RollEntry:
+    """Resolve a ballot token (phone page or API), counting failures per client against guessing."""
+    limit = current_app.config.get("BAD_TOKENS_PER_10_MIN", BAD_TOKENS_PER_10_MIN)
+    if ratelimit.count_recent("bad_token", timedelta(minutes=10), client=client_id()) >= limit:
+        raise TooManyAttempts("尝试次数过多，请 10 分钟后再试，或向工作人员求助。")
+    try:
+        return ballots.entry_for_token(token)
+    except BallotNotFound:
+        ratelimit.record("bad_token", client_id())
+        db.session.commit()
+        raise

@@ -25,6 +25,7 @@ def meeting_input(form) -> MeetingInput:
         objection_days=form.get("objection_days", "3"),
         publicity_days=form.get("publicity_days", "5"),
         allow_quorum_override=bool(form.get("allow_quorum_override")),
+        double_entry=bool(form.get("double_entry")),
         overrides=overrides,
     )
 

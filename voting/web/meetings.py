@@ -95,6 +95,7 @@ def meeting_form_values(meeting) -> dict:
         "objection_days": meeting.objection_days,
         "publicity_days": meeting.publicity_days,
         "allow_quorum_override": meeting.allow_quorum_override,
+        "double_entry": meeting.double_entry,
         "quorum_threshold": by_value.get(rules.quorum_threshold, ""),
         "passing_threshold": by_value.get(rules.passing_threshold, ""),
         "election_threshold": by_value.get(rules.election_threshold, ""),

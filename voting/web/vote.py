@@ -7,22 +7,17 @@ cookies off working.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
 from ..extensions import csrf, db
 from ..models import Channel, Contest, ContestKind, ContestStatus, Meeting, RollEntry
-from ..services import ballots, casting, ratelimit
-from ..services.ballots import BallotNotFound
-from ..services.errors import DomainError, InvalidInput, TooManyAttempts
-from .common import client_id
+from ..services import ballots, casting
+from ..services.errors import DomainError, InvalidInput
+from .common import ballot_entry
 
 bp = Blueprint("vote", __name__)
 csrf.exempt(bp)
-
-BAD_TOKENS_PER_10_MIN = 20
 
 
 @bp.after_request
@@ -31,19 +26,6 @@ def _private(response):
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-def _entry(token: str) -> RollEntry:
-    """Resolve the token, counting failures per client against guessing."""
-    limit = current_app.config.get("BAD_TOKENS_PER_10_MIN", BAD_TOKENS_PER_10_MIN)
-    if ratelimit.count_recent("bad_token", timedelta(minutes=10), client=client_id()) >= limit:
-        raise TooManyAttempts("尝试次数过多，请 10 分钟后再试，或向工作人员求助。")
-    try:
-        return ballots.entry_for_token(token)
-    except BallotNotFound:
-        ratelimit.record("bad_token", client_id())
-        db.session.commit()
-        raise
 
 
 def _contests(entry: RollEntry) -> list[Contest]:
@@ -88,14 +70,14 @@ def _render(entry: RollEntry, template: str, status: int = 200, **context):
 @bp.get("/b/<token>")
 def ballot(token: str):
     """Show the household's address and every open contest it has not voted in."""
-    entry = _entry(token)
+    entry = ballot_entry(token)
     return _render(entry, "vote/ballot.html", token=token, chosen={})
 
 
 @bp.post("/b/<token>")
 def review(token: str):
     """Check the choices and show them back for confirmation (the server refuses over-votes)."""
-    entry = _entry(token)
+    entry = ballot_entry(token)
     votable, _ = _votable(entry)
     chosen = _selections(request.form, votable)
     errors = _check(votable, chosen)
@@ -125,7 +107,7 @@ def _check(contests: list[Contest], chosen: dict[int, list[str]]) -> list[str]:
 @bp.post("/b/<token>/cast")
 def cast(token: str):
     """Cast the confirmed choices; show the receipt codes."""
-    entry = _entry(token)
+    entry = ballot_entry(token)
     contest_ids = [int(v) for v in request.form.getlist("contest") if v.isdigit()]
     if not contest_ids:
         raise InvalidInput("提交的内容不完整，请重新扫码投票。")
