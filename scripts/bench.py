@@ -322,7 +322,7 @@ def _audit_meeting(app, households: int, rnd: random.Random) -> int:
         RollEntry,
         VoteMark,
     )
-    from voting.services import agenda, contests, meetings, staff
+    from voting.services import agenda, contests, log, meetings, staff
     from voting.services.meetings import MeetingInput
     from voting.timeutil import utcnow
 
@@ -378,6 +378,8 @@ def _audit_meeting(app, households: int, rnd: random.Random) -> int:
     meeting.public_key = keys.create_key(app.instance_path, meeting.id)
     meeting.ballots_issued_at = utcnow()
     db.session.flush()
+    for contest in meeting.contests:  # as open_contest would log it (the verifier replays the log)
+        log.append(meetings.meeting_chain(meeting.id), "bench", "contest.open", contest=contest.id)
     rows = db.session.execute(
         db.select(Household.id, Household.building, Household.unit, Household.room, Household.area)
     ).all()

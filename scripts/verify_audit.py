@@ -631,6 +631,62 @@ def check_roll(record: dict, tallies: dict[str, Tally], area_of: dict[str, int])
                     f"表决事项 {cid}：已投票的 {absent} 不在到会名单中",
                     f"contest {cid}: {absent} voted but is not in present_at_close",
                 )
+    check_presence_replay(record, voters)
+
+
+def check_presence_replay(record: dict, voters: dict[str, list[str]]) -> None:
+    """Check 4: each closed contest's present_at_close agrees with the log's check-ins and proxies."""
+    rules, contests = record["rules"], {c["id"]: c for c in record["contests"]}
+    venue: set[str] = set()
+    proxies: dict[str, str] = {}
+    opened: list[str] = []
+    closed_seen: set[str] = set()
+    for entry in record["log"]:
+        action, detail = entry["action"], entry["detail"]
+        if action == "checkin":
+            venue.add(detail.get("household"))
+        elif action == "checkin.undo":
+            venue.discard(detail.get("household"))
+        elif action == "proxy.record":
+            proxies[detail.get("principal")] = detail.get("holder")
+        elif action == "proxy.revoke":
+            proxies.pop(detail.get("principal"), None)
+        elif action == "contest.open":
+            opened.append(str(detail.get("contest")))
+        elif action == "contest.close":
+            cid = str(detail.get("contest"))
+            if cid not in contests or contests[cid]["status"] != "closed" or cid in closed_seen:
+                raise fail(
+                    4,
+                    f"日志第 {entry['seq']} 条结束了不存在、未结束或已结束过的表决事项 {cid}",
+                    f"log seq {entry['seq']}: contest.close of {cid}, which is not a closed contest or closed twice",
+                )
+            closed_seen.add(cid)
+            _check_present_at(cid, contests[cid], rules, venue, proxies, voters, opened, entry["seq"])
+    missing = next((c for c, x in contests.items() if x["status"] == "closed" and c not in closed_seen), None)
+    if missing is not None:
+        raise fail(
+            4,
+            f"已结束的表决事项 {missing} 在日志中没有结束记录",
+            f"closed contest {missing} has no contest.close in the log",
+        )
+
+
+def _check_present_at(cid, contest, rules, venue, proxies, voters, opened, seq) -> None:
+    present = set(contest["present_at_close"])
+    base = venue | {p for p, holder in proxies.items() if holder in venue}
+    if rules["counts_area"]:
+        low = high = set(voters[cid])  # 参与表决: exactly the voters of this contest
+    elif rules["participation_counts_as_presence"]:
+        low = base | set(voters[cid])
+        high = base.union(*(voters.get(x, ()) for x in opened))
+    else:
+        low = high = base
+    extra, lacking = sorted(present - high), sorted(low - present)
+    if extra or lacking:
+        zh = f"表决事项 {cid} 的到会名单与日志（第 {seq} 条结束时）不符：多出 {extra[:3]}，缺少 {lacking[:3]}"
+        en = f"contest {cid}: present_at_close disagrees with the log at its close (seq {seq}): extra {extra[:3]}, missing {lacking[:3]}"
+        raise fail(4, zh, en)
 
 
 def check_ballots_match_voters(

@@ -165,3 +165,16 @@ def test_empty_or_undecodable_files_are_refused(data, message):
 def test_old_xls_is_refused_with_advice():
     with pytest.raises(InvalidInput, match="另存为 .xlsx"):
         parse_register("register.xls", b"\xd0\xcf\x11\xe0")
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"\xff\xfe\x00\xd8", "无法按 UTF-16 解码"),
+        (("楼号,室号\n1," + "x" * 200_000 + "\n").encode(), "无法按 CSV 读取"),
+    ],
+    ids=["broken UTF-16", "a 200 KB field"],
+)
+def test_files_that_are_not_registers_are_refused_cleanly(data, message):
+    with pytest.raises(InvalidInput, match=message):
+        parse_register("r.csv", data)

@@ -39,6 +39,18 @@ def create_key(instance_path: str, meeting_id: int) -> str:
     return public_hex(private.public_key())
 
 
+def ensure_key(instance_path: str, meeting_id: int) -> str:
+    """Return the meeting's public key, creating the private key file if there is none yet.
+
+    Issuing ballots creates the file inside a database transaction; if that transaction then fails,
+    the file stays behind, and the next attempt must reuse it rather than fail on it.
+    """
+    try:
+        return create_key(instance_path, meeting_id)
+    except FileExistsError:
+        return public_hex(load_key(instance_path, meeting_id).public_key())
+
+
 def load_key(instance_path: str, meeting_id: int) -> Ed25519PrivateKey:
     """Load the meeting's private key or raise KeyMissing."""
     path = key_path(instance_path, meeting_id)

@@ -169,3 +169,13 @@ def test_the_api_casts_with_the_same_use_case_as_the_phone_page(app):
         from voting.models import VoteMark
 
         assert db.session.get(VoteMark, (ready.entry_ids[0], ready.motion_id)).channel.value == "phone"
+
+
+def test_observers_get_masked_phone_numbers_on_the_api_as_on_the_page(app):
+    ready = build_meeting(app, n_households=3, seats=None)
+    observer = ApiClient(app.test_client(), make_key(app, "watcher", "observer", (ready.community_id,)))
+    phones = [
+        h["phone"]
+        for h in observer.get(f"/api/v1/communities/{ready.community_id}/households").get_json()["households"]
+    ]
+    assert phones == ["139****0000", "139****0001", "139****0002"]

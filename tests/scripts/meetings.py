@@ -203,6 +203,8 @@ def meetings(draw) -> dict:
         present = set(draw(st.permutations(addresses))[absent:])
         if rules["participation_counts_as_presence"]:
             present |= set(voters)
+        if rules["counts_area"]:
+            present = set(voters)  # 民法典 278: the quorum is who took part in this vote
         areas = {e["address"]: e["area"] if rules["counts_area"] else None for e in roll}
         result = core_result(rules, roll, definition, sorted(present), [(m, areas[a]) for a, m in cast])
         purpose = {"committee": "committee", "motion": "motion"}.get(definition["kind"], "fee")

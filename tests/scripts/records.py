@@ -182,10 +182,17 @@ def assemble(
             )
     ballots.sort(key=lambda b: b["receipt"])
     actions = [("meeting.create", {"title": "2026年度居民会议"}), ("ballots.issue", {"households": len(roll)})]
+    venue: set[str] = set()
     for c in contests:
         if c["status"] != "draft":
             actions.append(("contest.open", {"contest": c["id"], "present": len(c["present_at_close"] or [])}))
         if c["status"] == "closed":
+            if not rules["counts_area"]:
+                # Check-ins and undos before the close make the venue what present_at_close says.
+                wanted = set(c["present_at_close"])
+                actions += [("checkin", {"household": a}) for a in sorted(wanted - venue)]
+                actions += [("checkin.undo", {"household": a, "reason": "离场"}) for a in sorted(venue - wanted)]
+                venue = wanted
             actions.append(("contest.close", {"contest": c["id"], "cast": len(votes.get(c["id"], []))}))
     actions.append(("results.publish", {"contests": sorted(results)}))
     return {

@@ -287,3 +287,33 @@ def test_the_verifier_accepts_records_of_every_profile(app, profile):
         rec = json.loads(audit_record.record_bytes(db.session.get(Meeting, ready.meeting_id)))
     summary = verify_audit.verify(rec, rec["public_key"])
     assert rec["rules"]["name"] == profile and summary is not None
+
+
+def test_presence_inserted_behind_the_logs_back_is_caught_by_the_verifier(app):
+    """An operator adds check-ins straight into the database to reach the quorum: the log says otherwise."""
+    from voting.models import CheckIn, Contest, OfficialRole, StaffUser
+    from voting.services import contests, results
+
+    from ..voting_helpers import actor, build_meeting, open_contests
+
+    ready = build_meeting(app, n_households=30, seats=None, present=10)  # 10 of 30: no quorum
+    with app.app_context():
+        for entry_id in ready.entry_ids[10:25]:  # 15 "check-ins" no staff member made
+            db.session.add(CheckIn(roll_entry_id=entry_id, meeting_id=ready.meeting_id, by="admin"))
+        db.session.commit()
+    open_contests(app, ready, ready.motion_id)
+    with app.app_context():
+        result = contests.close_contest(db.session.get(Contest, ready.motion_id), actor())
+        assert result.quorum.met  # the server was fooled ...
+        for name, role in (("jian", OfficialRole.SCRUTINEER), ("ji", OfficialRole.TELLER)):
+            from voting.services import staff
+
+            staff.create_staff(name, "correct horse battery", "staff", all_communities=True)
+            results.name_official(db.session.get(Meeting, ready.meeting_id), name, role, actor())
+            signer = db.session.execute(select(StaffUser).where(StaffUser.username == name)).scalar_one()
+            results.sign_off(db.session.get(Contest, ready.motion_id), signer)
+        results.publish_results(db.session.get(Meeting, ready.meeting_id), actor())
+        rec = json.loads(audit_record.record_bytes(db.session.get(Meeting, ready.meeting_id)))
+    with pytest.raises(verify_audit.VerificationError) as caught:  # ... the signed log is not
+        verify_audit.verify(rec, rec["public_key"])
+    assert caught.value.check == 4 and "present_at_close disagrees with the log" in str(caught.value)

@@ -291,7 +291,7 @@ def test_double_entry_counts_only_matching_blind_entries(app):
     mismatch = enter(li, "b", **{f"c{ready.choice_id}": "o2"})
     assert "两次录入不一致，暂不计入" in mismatch.get_data(as_text=True) and ballot_count(app, ready.choice_id) == 0
     page = wang.get(desk).get_data(as_text=True)
-    assert "录入不一致，待处理" in page
+    assert "两次录入不一致" in page and "待完成的纸质选票录入" in page
     with app.app_context():
         pending_id = casting.pending_entries(ready.meeting_id)[0].id
         log_entry = db.session.execute(select(ActionLog).where(ActionLog.action == "paper.mismatch")).scalar_one()
@@ -317,13 +317,15 @@ def test_votes_in_a_contest_not_open_or_closed_are_refused(app):
     assert "投票已结束" in app.test_client().get(url).get_data(as_text=True)
 
 
-def test_invalid_token_requests_are_rate_limited_per_client(app, ready):
+def test_invalid_token_requests_are_rate_limited_per_client_but_valid_ballots_never(app, ready):
     app.config["BAD_TOKENS_PER_10_MIN"] = 3
     client = app.test_client()
     for i in range(3):
         assert client.get(f"/b/forged{i}.token").status_code == 404
-    response = client.get(token_url(app, ready.entry_ids[0]))  # even a good token waits now
+    response = client.get("/b/forged9.token")
     assert response.status_code == 429 and "尝试次数过多" in response.get_data(as_text=True)
+    # Voters sharing that address (venue Wi-Fi, carrier NAT) still vote with their real ballots.
+    assert client.get(token_url(app, ready.entry_ids[0])).status_code == 200
 
 
 def test_ballot_table_has_no_column_that_identifies_a_household(app):
@@ -367,3 +369,116 @@ def test_already_voted_is_raised_by_the_service(app, ready):
         casting.cast_ballots(entry, {ready.motion_id: ["yes"]}, Channel.PHONE)
         with pytest.raises(AlreadyVoted):
             casting.cast_ballots(entry, {ready.motion_id: ["no"]}, Channel.PAPER, strict=False)
+
+
+def test_the_desk_never_casts_in_a_follow_up_round_the_paper_does_not_cover(app):
+    """A paper ballot lists the regular agenda; a 另行选举 opened later is entered only when ticked."""
+    from voting.services import contests
+
+    ready = build_meeting(app, n_households=30)
+    open_contests(app, ready, ready.committee_id)
+    keys = candidate_keys(app, ready.committee_id)
+    with app.app_context():
+        for entry_id in ready.entry_ids[:20]:  # nobody passes half → 另行选举
+            casting.cast_ballots(
+                db.session.get(RollEntry, entry_id),
+                {ready.committee_id: keys[entry_id % 2 : entry_id % 2 + 1]},
+                Channel.PHONE,
+            )
+        contests.close_contest(db.session.get(Contest, ready.committee_id), actor())
+        runoff = contests.create_follow_up(db.session.get(Contest, ready.committee_id), actor()).id
+    open_contests(app, ready, runoff, ready.motion_id)
+    client = app.test_client()
+    login(client, "admin")
+    entry = ready.entry_ids[25]
+    with app.app_context():
+        code = db.session.get(RollEntry, entry).short_code
+    page = client.get(f"/admin/m/{ready.meeting_id}/desk", query_string={"code": code}).get_data(as_text=True)
+    assert f'type="hidden" name="contest" value="{ready.motion_id}"' in page
+    assert (
+        f'type="hidden" name="contest" value="{runoff}"' not in page
+        and f'type="checkbox" name="contest" value="{runoff}"' in page
+    )
+    # The paper marks the motion only; the runoff box is not ticked.
+    form = {"channel": "paper", "contest": [ready.motion_id], f"c{ready.motion_id}": "yes"}
+    assert (
+        post_form(
+            client, f"/admin/m/{ready.meeting_id}/desk/{entry}", form, form_page=f"/admin/m/{ready.meeting_id}/desk"
+        ).status_code
+        == 200
+    )
+    runoff_keys = candidate_keys(app, runoff)
+    phone = app.test_client().post(
+        token_url(app, entry) + "/cast", data={"contest": [runoff], f"c{runoff}": runoff_keys[:1]}
+    )
+    assert phone.status_code == 200 and "投票成功" in phone.get_data(as_text=True)
+
+
+def test_closing_is_refused_while_paper_entries_wait_and_an_admin_can_complete_them(app):
+    """A first entry without its second is never dropped at close (nor left linking marks to a household)."""
+    from voting.services import contests
+    from voting.services.errors import Conflict
+
+    ready = build_meeting(app, double_entry=True)
+    open_contests(app, ready, ready.motion_id)
+    client = app.test_client()
+    login(client, "admin")
+    desk = f"/admin/m/{ready.meeting_id}/desk"
+    entry = ready.entry_ids[0]
+    post_form(
+        client,
+        f"{desk}/{entry}",
+        {"channel": "paper", "contest": [ready.motion_id], f"c{ready.motion_id}": "no"},
+        form_page=desk,
+    )
+    with app.app_context(), pytest.raises(Conflict, match="还有 1 张纸质选票的录入未完成"):
+        contests.close_contest(db.session.get(Contest, ready.motion_id), actor())
+    with app.app_context():
+        pending_id = casting.pending_entries(ready.meeting_id)[0].id
+    assert post_form(client, f"{desk}/pending/{pending_id}", {"marks": "no"}, form_page=desk).status_code == 302
+    with app.app_context():
+        contests.close_contest(db.session.get(Contest, ready.motion_id), actor())
+        assert casting.pending_entries(ready.meeting_id) == []
+        assert db.session.get(Contest, ready.motion_id).result["no"] == 1
+
+
+def test_a_ballot_reissued_while_its_holder_is_voting_cannot_vote(app, ready):
+    """The serial is checked again under a row lock inside the cast: the voided ballot cannot vote."""
+    from voting.services import ballots as ballot_service
+    from voting.services.ballots import BallotRevoked
+
+    with app.app_context():
+        entry = db.session.get(RollEntry, ready.entry_ids[0])
+        presented = entry.serial  # the old ballot was scanned and resolved ...
+        ballot_service.reissue_ballot(
+            db.session.get(Meeting, ready.meeting_id), entry, "遗失", actor()
+        )  # ... then reissued
+        stale = db.session.get(RollEntry, ready.entry_ids[0])
+        db.session.expunge(stale)
+        stale.serial = presented
+        with pytest.raises(BallotRevoked):
+            casting.cast_ballots(stale, {ready.motion_id: ["yes"]}, Channel.PHONE)
+        assert db.session.get(VoteMark, (ready.entry_ids[0], ready.motion_id)) is None
+
+
+def test_on_postgresql_closing_erases_the_transaction_ids_that_tie_ballots_to_voters(app, backend):
+    if backend.name != "postgresql":
+        pytest.skip("xmin and ctid are PostgreSQL's")
+    from sqlalchemy import text
+
+    from voting.services import contests
+
+    ready = build_meeting(app)
+    open_contests(app, ready, ready.motion_id)
+    with app.app_context():
+        for n, entry_id in enumerate(ready.entry_ids[:12]):
+            casting.cast_ballots(
+                db.session.get(RollEntry, entry_id), {ready.motion_id: ["yes" if n % 2 else "no"]}, Channel.PHONE
+            )
+        linked = db.session.execute(text("select count(*) from ballot b join vote_mark v on b.xmin = v.xmin")).scalar()
+        assert linked == 12  # before the close, one join links every ballot to its household
+        contests.close_contest(db.session.get(Contest, ready.motion_id), actor())
+        linked = db.session.execute(text("select count(*) from ballot b join vote_mark v on b.xmin = v.xmin")).scalar()
+        order = db.session.execute(text("select receipt from ballot order by ctid")).scalars().all()
+        assert linked == 0 and order == sorted(order)
+        assert db.session.get(Contest, ready.motion_id).result["cast"] == 12

@@ -512,3 +512,53 @@ def test_only_named_officials_sign_off(app, small):
     assert response.status_code == 403 and "只有本次会议指定的监票人、计票人才能签字确认" in response.get_data(
         as_text=True
     )
+
+
+def test_under_civil_code_the_quorum_is_the_households_that_took_part_in_the_vote(app):
+    """民法典 278: 2/3 of households and area must 参与表决 — checking in is not taking part."""
+    from voting.models import Channel
+    from voting.services import casting, contests
+
+    from ..voting_helpers import actor
+
+    ready = build_meeting(app, n_households=60, seats=None, profile="civil_code", present=45)
+    with app.app_context():
+        motion = db.session.get(Contest, ready.motion_id)
+        motion.settings = {**motion.settings, "special": True}
+        db.session.commit()
+        contests.open_contest(db.session.get(Contest, ready.motion_id), actor())
+        for entry_id in ready.entry_ids[:4]:
+            casting.cast_ballots(db.session.get(RollEntry, entry_id), {ready.motion_id: ["yes"]}, Channel.PHONE)
+        result = contests.close_contest(db.session.get(Contest, ready.motion_id), actor())
+        contest = db.session.get(Contest, ready.motion_id)
+    assert result.verdict.value == "no_quorum" and not result.passed
+    assert result.quorum.present_households == 4 and len(contest.present_at_close) == 4
+    assert "参与表决 4 户 / 应到 60 户" in result.explanation
+
+
+def test_no_vote_opens_after_the_results_are_published(app):
+    """A contest opened after publication would go public unsigned under the old objection window."""
+    from voting.models import OfficialRole
+    from voting.services import contests, results
+    from voting.services.errors import Conflict
+
+    from ..voting_helpers import actor
+
+    ready = build_meeting(app, n_households=9, seats=None)
+    make_staff(app, "jian", "staff", (ready.community_id,))
+    make_staff(app, "ji", "staff", (ready.community_id,))
+    with app.app_context():
+        from voting.models import StaffUser
+
+        meeting = db.session.get(Meeting, ready.meeting_id)
+        results.name_official(meeting, "jian", OfficialRole.SCRUTINEER, actor())
+        results.name_official(meeting, "ji", OfficialRole.TELLER, actor())
+        contests.open_contest(db.session.get(Contest, ready.motion_id), actor())
+        contests.close_contest(db.session.get(Contest, ready.motion_id), actor())
+        for name in ("jian", "ji"):
+            signer = db.session.execute(select(StaffUser).where(StaffUser.username == name)).scalar_one()
+            results.sign_off(db.session.get(Contest, ready.motion_id), signer)
+        results.publish_results(db.session.get(Meeting, ready.meeting_id), actor())
+        with pytest.raises(Conflict, match="结果已经公布，不能再开始新的投票"):
+            contests.open_contest(db.session.get(Contest, ready.choice_id), actor())
+        assert db.session.get(Contest, ready.choice_id).status.value == "draft"

@@ -28,6 +28,7 @@ from ..core.contests import COMMITTEE_SEATS, DEFAULT_SEATS
 from ..core.rules import NAMED_THRESHOLDS, Base
 from ..extensions import db
 from ..models import Contest, ContestKind, ContestOption, ContestPurpose, Household, Meeting, Registration, StaffUser
+from ..numbers import whole
 from . import log, use_case
 from .candidate_order import CandidateOrder
 from .errors import Conflict, InvalidInput, NotFound
@@ -102,7 +103,7 @@ def _parse_contest(data: ContestInput) -> tuple[ContestKind, ContestPurpose, str
     options: list[dict] = []
     if purpose is ContestPurpose.COMMITTEE:
         kind = ContestKind.COMMITTEE
-        seats = int(data.seats) if str(data.seats).strip().isdigit() else 0
+        seats = whole(str(data.seats)) or 0
         if seats not in COMMITTEE_SEATS:  # [002 问6] 5至9人（单数）
             problems.append(f"应选名额：须为 5 至 9 名的单数（5、7 或 9），现为“{data.seats}”")
         try:
@@ -385,7 +386,7 @@ def parse_fee_inputs(raw: dict) -> dict:
             if name.strip()
         }
     households = str(raw.get("paying_households", "")).strip()
-    if households and (not households.isdigit() or int(households) <= 0):
+    if households and whole(households, low=1) is None:
         problems.append(f"缴费户数：须为正整数（现为“{households}”），留空则按有表决权户数计")
     clean["paying_households"] = households
     if problems:

@@ -90,3 +90,21 @@ def board(meeting: Meeting) -> dict:
         "explanation": quorum.explanation,
         "turnout": [t.__dict__ for t in turnout],
     }
+
+
+def contest_attendance(contest: Contest) -> tuple[frozenset[str], Attendance]:
+    """Return who counts as present for a contest's quorum, and the attendance, at this moment.
+
+    Under a profile that counts area ([民法典] 278) the line is 参与表决: the households that voted in
+    this contest. Otherwise it is the meeting's presence (出席: check-ins, proxies, participation).
+    """
+    meeting = contest.meeting
+    if not profile_of(meeting).counts_area:
+        now = meeting_attendance(meeting)
+        return now.presence.present, now.attendance
+    entries = db.session.execute(select(RollEntry.id, RollEntry.area).where(RollEntry.meeting_id == meeting.id)).all()
+    voters = frozenset(
+        str(i)
+        for i in db.session.execute(select(VoteMark.roll_entry_id).where(VoteMark.contest_id == contest.id)).scalars()
+    )
+    return voters, attendance_for((CoreHousehold(str(e.id), e.area) for e in entries), voters)

@@ -104,7 +104,7 @@ def issue_ballots(meeting: Meeting, actor: StaffUser | str) -> int:
         if h.id not in on_roll
     ]
     if not meeting.public_key:
-        meeting.public_key = keys.create_key(current_app.instance_path, meeting.id)
+        meeting.public_key = keys.ensure_key(current_app.instance_path, meeting.id)
     for household, code in zip(new, _new_codes(meeting.id, len(new))):
         db.session.add(
             RollEntry(

@@ -34,6 +34,7 @@ from ..models import (
 from ..timeutil import format_local
 from . import log, use_case
 from .agenda import core_contest
+from .ballots import BallotRevoked
 from .contests import lock_contest
 from .errors import Conflict, DomainError, InvalidInput, NotFound
 from .meetings import meeting_chain, profile_of
@@ -135,9 +136,25 @@ def _record(
     return Receipt(contest.id, contest.title, receipt, status)
 
 
+def _locked_entry(entry_id: int, serial: int) -> RollEntry:
+    """Load the roll entry under a share lock and check the ballot is still the current one.
+
+    A reissue updates the serial under a row lock, so it waits for casts under way, and a cast after
+    it sees the new serial: a voided ballot can never vote and lock out its replacement.
+    """
+    entry = db.session.execute(
+        select(RollEntry).where(RollEntry.id == entry_id).with_for_update(read=True)
+    ).scalar_one()
+    if entry.serial != serial:
+        raise BallotRevoked("此选票已作废：该户已补发新选票，请使用新选票。")
+    return entry
+
+
 @use_case
-def _cast(entry_id: int, selections: dict[int, list[str]], channel: Channel, strict: bool) -> list[Receipt]:
-    entry = db.session.get(RollEntry, entry_id)
+def _cast(
+    entry_id: int, serial: int, selections: dict[int, list[str]], channel: Channel, strict: bool
+) -> list[Receipt]:
+    entry = _locked_entry(entry_id, serial)
     counts_area = profile_of(entry_meeting(entry)).counts_area
     receipts = [
         _record(entry, _open_contest_for(entry, contest_id), marks, channel, strict=strict, counts_area=counts_area)
@@ -160,9 +177,9 @@ def cast_ballots(
     and the core classifies them (废票 for that contest only).
     """
     _check_marks(selections)
-    entry_id = entry.id
+    entry_id, serial = entry.id, entry.serial  # the serial of the ballot that was presented
     try:
-        return _cast(entry_id, selections, channel, strict)
+        return _cast(entry_id, serial, selections, channel, strict)
     except IntegrityError:
         # A concurrent ballot of this household won the race in the database.
         marks = voted_marks(db.session.get(RollEntry, entry_id))
@@ -203,16 +220,16 @@ def enter_paper(
         return [PaperResult(r.contest_id, r.contest_title, PaperOutcome.COUNTED, r) for r in receipts]
     _check_marks(selections)
     try:
-        return _double_entry(entry.id, selections, channel, actor)
+        return _double_entry(entry.id, entry.serial, selections, channel, actor)
     except IntegrityError:
         raise AlreadyVoted("该户的选票刚刚已被计入（另一位工作人员或手机），本次录入未保存。") from None
 
 
 @use_case
 def _double_entry(
-    entry_id: int, selections: dict[int, list[str]], channel: Channel, actor: StaffUser
+    entry_id: int, serial: int, selections: dict[int, list[str]], channel: Channel, actor: StaffUser
 ) -> list[PaperResult]:
-    entry = db.session.get(RollEntry, entry_id)
+    entry = _locked_entry(entry_id, serial)
     counts_area = profile_of(entry_meeting(entry)).counts_area
     results = []
     for contest_id, marks in sorted(selections.items()):
@@ -269,10 +286,9 @@ def pending_entries(meeting_id: int) -> list[PaperEntry]:
 
 
 @use_case
-def resolve_mismatch(pending: PaperEntry, marks: list[str], actor: StaffUser) -> Receipt:
-    """Count a disputed paper ballot as an admin reads it from the paper; both entrants are logged."""
-    if pending.second_marks is None:
-        raise Conflict("该选票没有录入不一致，等待第二次录入即可。")
+def resolve_pending(pending: PaperEntry, marks: list[str], actor: StaffUser) -> Receipt:
+    """Count a pending paper ballot as an admin reads it from the paper (a mismatch, or a first entry
+    whose second entry cannot be made); who entered it before is logged, never the marks."""
     entry = db.session.get(RollEntry, pending.roll_entry_id)
     contest = _open_contest_for(entry, pending.contest_id)
     counts_area = profile_of(entry_meeting(entry)).counts_area

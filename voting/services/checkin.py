@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..core import check_proxy
 from ..extensions import db
@@ -37,7 +38,10 @@ def check_in(meeting: Meeting, entry: RollEntry, actor: StaffUser) -> CheckIn:
         raise AlreadyPresent(f"{entry.address} 已于 {format_local(existing.at, '%H:%M')} 签到，无需重复签到。")
     row = CheckIn(roll_entry_id=entry.id, meeting_id=meeting.id, by=actor.username)
     db.session.add(row)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # a second scanner checked the same household in at the same moment
+        raise AlreadyPresent(f"{entry.address} 刚刚已签到，无需重复签到。") from None
     log.append(meeting_chain(meeting.id), actor, "checkin", community_id=meeting.community_id, household=entry.address)
     return row
 

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
 
 from ..core import Ballot as CoreBallot
 from ..core import choice_follow_up, committee_follow_up, result_from_dict, tally
 from ..extensions import db
-from ..models import Ballot, Contest, ContestKind, ContestOption, ContestStatus, Meeting, RollEntry, StaffUser
+from ..models import (
+    Ballot,
+    Contest,
+    ContestKind,
+    ContestOption,
+    ContestStatus,
+    Meeting,
+    PaperEntry,
+    RollEntry,
+    StaffUser,
+)
 from ..timeutil import utcnow
 from . import log, use_case
 from .agenda import core_contest
-from .attendance import meeting_attendance
+from .attendance import contest_attendance, meeting_attendance
 from .errors import Conflict, DomainError
 from .meetings import meeting_chain, profile_of
 
@@ -35,12 +45,15 @@ def open_contest(contest: Contest, actor: StaffUser, *, override: bool = False) 
     meeting: Meeting = contest.meeting
     if meeting.ballots_issued_at is None:
         raise Conflict("选票尚未发放，不能开始投票。")
+    if meeting.results_published_at is not None:
+        raise Conflict("结果已经公布，不能再开始新的投票。")
     if contest.status is ContestStatus.OPEN:
         raise Conflict(f"“{contest.title}”已经在投票中。")
     if contest.status is ContestStatus.CLOSED:
         raise Conflict(f"“{contest.title}”已经结束投票，不能再次开始。")
     quorum = meeting_attendance(meeting).quorum
-    if not quorum.met:
+    # Under [民法典] 278 the line is participation in this vote, known only when it closes.
+    if not quorum.met and not profile_of(meeting).counts_area:
         if not (override and meeting.allow_quorum_override):
             allowed = (
                 "可以勾选“未达到法定人数仍开始”强制开始（会记录在案）。"
@@ -82,20 +95,55 @@ def tally_contest(contest: Contest, attendance=None):
     return tally(core_contest(contest), ballots_of(contest), attendance, profile_of(meeting), issued)
 
 
+def _rewrite_ballots(contest_id: int) -> None:
+    """Rewrite a closed contest's ballots in receipt order, in this one transaction.
+
+    On PostgreSQL each row keeps the id of the transaction that inserted it (xmin) and its place
+    on disk (ctid): both would tie a ballot to the voted mark inserted with it. Rewritten at close,
+    every ballot of the contest carries the close's transaction id and sits in receipt order. (Old
+    row versions remain on disk until VACUUM; SQLite's ballot table has no rowid to begin with.)
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    table = Ballot.__table__
+    rows = [
+        dict(r._mapping)
+        for r in db.session.execute(select(table).where(table.c.contest_id == contest_id).order_by(table.c.receipt))
+    ]
+    db.session.execute(delete(table).where(table.c.contest_id == contest_id))
+    if rows:
+        db.session.execute(insert(table), rows)
+
+
+def pending_count(contest_id: int) -> int:
+    """Count a contest's paper ballots still waiting for a second entry or a resolution."""
+    return db.session.execute(
+        select(func.count()).select_from(PaperEntry).where(PaperEntry.contest_id == contest_id)
+    ).scalar_one()
+
+
 @use_case
 def close_contest(contest: Contest, actor: StaffUser):
     """Close a contest: no ballot is accepted after this; tally it and store the result."""
     contest = lock_contest(contest.id)
+    # Check-ins log under this lock too: none can slip between the presence read and the close entry.
+    log.lock_chain(meeting_chain(contest.meeting_id))
     if contest.status is ContestStatus.CLOSED:
         raise Conflict(f"“{contest.title}”已经结束投票。")
     if contest.status is ContestStatus.DRAFT:
         raise Conflict(f"“{contest.title}”尚未开始投票。")
+    if waiting := pending_count(contest.id):
+        # An entered paper ballot must not be lost at close (nor its entry left linking marks to a household).
+        raise Conflict(
+            f"“{contest.title}”还有 {waiting} 张纸质选票的录入未完成（等待第二次录入或处理不一致），请在计票台处理后再结束投票。"
+        )
     contest.status, contest.closed_at = ContestStatus.CLOSED, utcnow()
     db.session.flush()
+    _rewrite_ballots(contest.id)
     # The quorum is judged on who was present when the contest closed (DESIGN §4.2); keep that set.
-    now = meeting_attendance(contest.meeting)
-    contest.present_at_close = sorted(int(i) for i in now.presence.present)
-    result = tally_contest(contest, now.attendance)
+    present, attendance = contest_attendance(contest)
+    contest.present_at_close = sorted(int(i) for i in present)
+    result = tally_contest(contest, attendance)
     contest.result = result.to_dict()
     meeting = contest.meeting
     log.append(
@@ -132,6 +180,8 @@ def create_follow_up(contest: Contest, actor: StaffUser) -> Contest:
     existing = db.session.execute(select(Contest).where(Contest.parent_id == contest.id)).scalar_one_or_none()
     if existing is not None:
         raise Conflict(f"已经生成了后续轮次“{existing.title}”。")
+    if contest.meeting.results_published_at is not None:
+        raise Conflict("结果已经公布，不能再生成后续轮次。")
     parent_core = core_contest(contest)
     position = (
         db.session.execute(select(func.max(Contest.position)).where(Contest.meeting_id == contest.meeting_id)).scalar()

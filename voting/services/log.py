@@ -33,6 +33,15 @@ def actor_name(actor: StaffUser | str) -> str:
     return actor if isinstance(actor, str) else actor.username
 
 
+def lock_chain(chain: str) -> None:
+    """Take a chain's head lock now (PostgreSQL; SQLite's write transaction is already exclusive).
+
+    A use case that reads state and then logs it (closing a contest records who was present)
+    takes the lock first, so that every entry logged before its own reflects a committed change.
+    """
+    db.session.execute(select(LogHead).where(LogHead.chain == chain).with_for_update()).scalar_one_or_none()
+
+
 def append(chain: str, actor: StaffUser | str, action: str, *, community_id: int | None = None, **detail) -> ActionLog:
     """Append one entry to `chain` inside the caller's transaction.
 

@@ -13,6 +13,7 @@ from ..core import Base, RuleProfile, RuleViolation, Threshold, profile_by_name
 from ..core.rules import NAMED_THRESHOLDS
 from ..extensions import db
 from ..models import Community, Meeting, Role, StaffUser
+from ..numbers import whole
 from ..timeutil import DISPLAY_TZ, to_local
 from . import log, staff, use_case
 from .errors import Conflict, InvalidInput, NotFound
@@ -126,10 +127,10 @@ def _parse_meeting(data: MeetingInput) -> dict:
         ("publicity_days", "候选人公示天数", 0, 30),
     ):
         text = str(getattr(data, field)).strip()
-        if not text.isdigit() or not low <= int(text) <= high:
+        if (number := whole(text, low=low, high=high)) is None:
             problems.append(f"{label}：应为 {low} 到 {high} 之间的整数（现为“{text}”）")
         else:
-            values[field] = int(text)
+            values[field] = number
     try:
         values["rules"] = build_profile(data.profile, data.overrides).to_dict()
     except RuleViolation as error:
@@ -158,9 +159,9 @@ def build_profile(name: str, overrides: dict[str, str]) -> RuleProfile:
                 raise RuleViolation(f"未知的计算基数：{value}") from None
     for field, (low, high) in EDITABLE_NUMBERS.items():
         if (value := str(overrides.get(field, "")).strip()) != "":
-            if not value.isdigit() or not low <= int(value) <= high:
+            if (number := whole(value, low=low, high=high)) is None:
                 raise RuleViolation(f"{field} 应为 {low} 到 {high} 之间的整数（现为“{value}”）")
-            changes[field] = int(value)
+            changes[field] = number
     if "participation_counts_as_presence" in overrides:
         changes["participation_counts_as_presence"] = overrides["participation_counts_as_presence"] in (
             True,

@@ -92,7 +92,12 @@ def decode_csv(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InvalidInput(
+                "文件以 UTF-16 标记开头，但内容无法按 UTF-16 解码：请重新另存为 CSV 或 .xlsx。"
+            ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -257,7 +262,10 @@ def parse_register(
     `progress(done, total)` is called every 500 records and at the end.
     """
     records, by_letter = read_records(filename, data)
-    records = list(records)
+    try:
+        records = list(records)
+    except csv.Error as error:  # e.g. a field over the csv module's size limit: not a register
+        raise InvalidInput(f"无法按 CSV 读取此文件：{error}。请确认上传的是住户名册。") from None
     mapping: dict[str, int] | None = None
     rows: list[HouseholdRow] = []
     problems: list[Problem] = []

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..core import result_from_dict
 from ..extensions import db
@@ -49,6 +50,10 @@ def name_official(meeting: Meeting, username: str, role: OfficialRole | str, act
         raise Conflict(f"{person.name} 已经是本次会议的监票人或计票人。")
     official = MeetingOfficial(meeting_id=meeting.id, staff_id=person.id, role=role)
     db.session.add(official)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise Conflict(f"{person.name} 已经是本次会议的监票人或计票人。") from None
     log.append(
         meeting_chain(meeting.id),
         actor,
@@ -72,6 +77,10 @@ def sign_off(contest: Contest, signer: StaffUser) -> SignOff:
         raise Conflict(f"{signer.name} 已经签字确认过“{contest.title}”的计票结果，不能重复签字。")
     signature = SignOff(contest_id=contest.id, staff_id=signer.id, role=official.role, name=signer.name)
     db.session.add(signature)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same person signing from two screens at once
+        raise Conflict(f"{signer.name} 已经签字确认过“{contest.title}”的计票结果，不能重复签字。") from None
     log.append(
         meeting_chain(contest.meeting_id),
         signer,

@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import Community, Role, StaffUser
+from ..numbers import whole
 from . import log, ratelimit, use_case
 from .errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyAttempts
 
@@ -131,8 +132,8 @@ def create_community(name: str, actor: StaffUser | str) -> Community:
 def community_by_name(name: str) -> Community:
     """Find a 小区 by exact name or id (for the CLI)."""
     query = select(Community).where(Community.name == name)
-    if name.isdigit():
-        query = select(Community).where((Community.name == name) | (Community.id == int(name)))
+    if (number := whole(name, low=1)) is not None:
+        query = select(Community).where((Community.name == name) | (Community.id == number))
     community = db.session.execute(query).scalars().first()
     if community is None:
         raise NotFound(f"找不到小区“{name}”。")

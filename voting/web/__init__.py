@@ -12,8 +12,10 @@ from ballots.qr import qr_svg
 from ..core.explain import round_half_yuan, to_decimal
 from ..extensions import db, login_manager
 from ..models import StaffUser, format_address
+from ..numbers import whole
 from ..services.errors import DomainError
 from ..timeutil import format_local
+from .common import mask_phone
 
 
 class BoundedInt(IntegerConverter):
@@ -41,9 +43,10 @@ def register_web(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> StaffUser | None:
-        return db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
+        return db.session.get(StaffUser, number) if (number := whole(user_id, low=1)) else None
 
     app.jinja_env.filters["local"] = format_local
+    app.jinja_env.filters["mask_phone"] = mask_phone
     app.jinja_env.globals.update(
         format_address=format_address,
         fmt2=to_decimal,

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_login import current_user, login_required
 
 from ..models import Role
+from ..numbers import whole
 from ..services import households, staff
 from ..services.errors import DomainError, Forbidden, InvalidInput
 from ..services.register_file import FIELDS
@@ -44,7 +45,7 @@ def register(community_id: int):
     """Show and search the household register."""
     community = community_or_403(community_id)
     query = request.args.get("q", "")
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = whole(request.args.get("page", "1"), low=1, high=100_000) or 1
     per_page = current_app.config["HOUSEHOLDS_PER_PAGE"]
     rows, total = households.search_households(community, query, page, per_page)
     return render_template(

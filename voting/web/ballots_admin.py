@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from .. import keys
 from ..models import Channel, ContestKind, ContestStatus, Role
+from ..numbers import ids, whole
 from ..services import ballots, casting, meetings
 from ..services.casting import PaperOutcome
 from ..services.errors import DomainError, InvalidInput
@@ -67,12 +68,12 @@ def reissue(meeting_id: int, entry_id: int):
 
 
 def _selected_entries(meeting):
-    entry_id = request.args.get("entry", type=int)
+    entry_id = whole(request.args.get("entry", ""), low=1)
     return [ballots.roll_entry_of(meeting, entry_id)] if entry_id else None
 
 
 def _per_page() -> int:
-    per_page = request.args.get("per_page", 1, type=int)
+    per_page = whole(request.args.get("per_page", "1"))
     if per_page not in (1, 2):
         raise InvalidInput("每页选票数只能是 1 或 2。")
     return per_page
@@ -156,7 +157,7 @@ def enter(meeting_id: int, entry_id: int):
     entry = ballots.roll_entry_of(meeting, entry_id)
     try:
         channel = Channel(request.form.get("channel", "paper"))
-        contest_ids = [int(v) for v in request.form.getlist("contest") if v.isdigit()]
+        contest_ids = ids(request.form.getlist("contest"))
         selections = {cid: request.form.getlist(f"c{cid}") for cid in contest_ids}
         results = casting.enter_paper(entry, selections, channel, current_user)
     except ValueError:
@@ -168,12 +169,12 @@ def enter(meeting_id: int, entry_id: int):
 
 @bp.post("/desk/pending/<int:pending_id>")
 def resolve(meeting_id: int, pending_id: int):
-    """Resolve a double-entry mismatch from the paper ballot (admins)."""
+    """Count a pending paper ballot from the paper itself (admins): a mismatch or a lone first entry."""
     meeting = _meeting(meeting_id, Role.ADMIN)
     require_role(current_user, Role.ADMIN)
     pending = next((p for p in casting.pending_entries(meeting.id) if p.id == pending_id), None)
     if pending is None:
         raise InvalidInput("找不到该待处理的录入。")
-    receipt = casting.resolve_mismatch(pending, request.form.getlist("marks"), current_user)
+    receipt = casting.resolve_pending(pending, request.form.getlist("marks"), current_user)
     flash(f"已按纸质选票计入（回执 {receipt.shown}）。", "success")
     return redirect(url_for("ballots_admin.desk", meeting_id=meeting.id))

@@ -38,13 +38,22 @@ BAD_TOKENS_PER_10_MIN = 20
 
 
 def ballot_entry(token: str) -> RollEntry:
-    """Resolve a ballot token (phone page or API), counting failures per client against guessing."""
-    limit = current_app.config.get("BAD_TOKENS_PER_10_MIN", BAD_TOKENS_PER_10_MIN)
-    if ratelimit.count_recent("bad_token", timedelta(minutes=10), client=client_id()) >= limit:
-        raise TooManyAttempts("尝试次数过多，请 10 分钟后再试，或向工作人员求助。")
+    """Resolve a ballot token (phone page or API), limiting failed guesses per client.
+
+    A valid token is always served: voters behind one address (venue Wi-Fi, carrier NAT) are never
+    locked out by someone else's bad scans. Only failures count, and only failures are refused.
+    """
     try:
         return ballots.entry_for_token(token)
     except BallotNotFound:
+        limit = current_app.config.get("BAD_TOKENS_PER_10_MIN", BAD_TOKENS_PER_10_MIN)
+        if ratelimit.count_recent("bad_token", timedelta(minutes=10), client=client_id()) >= limit:
+            raise TooManyAttempts("尝试次数过多，请 10 分钟后再试，或向工作人员求助。") from None
         ratelimit.record("bad_token", client_id())
         db.session.commit()
         raise
+
+
+def mask_phone(phone: str) -> str:
+    """Show an observer 138****8000 instead of the whole number."""
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) > 7 else phone

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..models import Contest, OfficialRole, Role
+from ..numbers import whole
 from ..services import agenda, attendance, ballots, checkin, contests, meetings, results
 from ..services.errors import DomainError, InvalidInput
 
@@ -33,7 +34,7 @@ def check_in(meeting_id: int):
     status = 200
     if request.method == "POST":
         try:
-            if entry_id := request.form.get("entry", type=int):
+            if entry_id := whole(request.form.get("entry", ""), low=1):
                 entry = ballots.roll_entry_of(meeting, entry_id)
             else:
                 entry = ballots.entry_for_scan(meeting, request.form.get("code", ""))
@@ -194,9 +195,10 @@ def count(meeting_id: int, contest_id: int):
 def name_official(meeting_id: int):
     """Name a 监票人 or 计票人 (a staff account of this 小区)."""
     meeting = _meeting(meeting_id, Role.ADMIN)
-    results.name_official(
-        meeting, request.form.get("username", ""), OfficialRole(request.form.get("role", "scrutineer")), current_user
-    )
+    role = request.form.get("role", "")
+    if role not in {r.value for r in OfficialRole}:
+        raise InvalidInput("请选择监票人或计票人。")
+    results.name_official(meeting, request.form.get("username", ""), OfficialRole(role), current_user)
     flash("已指定。", "success")
     return redirect(url_for("meeting_day.run", meeting_id=meeting.id))
 

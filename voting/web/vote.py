@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ..extensions import csrf, db
 from ..models import Channel, Contest, ContestKind, ContestStatus, Meeting, RollEntry
+from ..numbers import ids
 from ..services import ballots, casting
 from ..services.errors import DomainError, InvalidInput
 from .common import ballot_entry
@@ -108,7 +109,7 @@ def _check(contests: list[Contest], chosen: dict[int, list[str]]) -> list[str]:
 def cast(token: str):
     """Cast the confirmed choices; show the receipt codes."""
     entry = ballot_entry(token)
-    contest_ids = [int(v) for v in request.form.getlist("contest") if v.isdigit()]
+    contest_ids = ids(request.form.getlist("contest"))
     if not contest_ids:
         raise InvalidInput("提交的内容不完整，请重新扫码投票。")
     selections = {cid: [m for m in request.form.getlist(f"c{cid}") if m] for cid in contest_ids}

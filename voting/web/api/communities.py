@@ -44,7 +44,8 @@ def list_households(community_id: int):
     community = community_for(community_id)
     query = request.context.query
     rows, total = households.search_households(community, query.q, query.page, 50)
-    return s.HouseholdPage(total=total, page=query.page, households=[out.household(h) for h in rows])
+    masked = current_staff().role is Role.OBSERVER  # observers read the register, not the phone numbers
+    return s.HouseholdPage(total=total, page=query.page, households=[out.household(h, masked) for h in rows])
 
 
 @bp.post("/communities/<int:community_id>/households/import")

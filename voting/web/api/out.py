@@ -9,6 +9,7 @@ from ... import keys
 from ...core.explain import to_decimal
 from ...models import Contest, Household, Meeting, Registration, RollEntry
 from ...services import ballots, meetings, registrations
+from ..common import mask_phone
 from . import schemas as s
 
 
@@ -21,7 +22,7 @@ def money(value: Decimal | None) -> str | None:
     return None if value is None else str(to_decimal(value))
 
 
-def household(h: Household) -> s.HouseholdOut:
+def household(h: Household, masked: bool = False) -> s.HouseholdOut:
     return s.HouseholdOut(
         id=h.id,
         building=h.building,
@@ -29,7 +30,7 @@ def household(h: Household) -> s.HouseholdOut:
         room=h.room,
         address=h.address,
         head_name=h.head_name,
-        phone=h.phone,
+        phone=mask_phone(h.phone) if masked else h.phone,
         area=str(to_decimal(h.area)),
         property_unit=h.property_unit,
         has_vote=h.has_vote,

@@ -351,7 +351,7 @@ class HouseholdRef(Strict):
     """A household of the meeting: its ballot (scanned URL or short code) or its roll entry id."""
 
     code: Annotated[str, StringConstraints(max_length=300)] | None = None
-    entry_id: int | None = Field(default=None, ge=1)
+    entry_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class CheckInOut(BaseModel):
@@ -361,7 +361,7 @@ class CheckInOut(BaseModel):
 
 
 class UndoIn(Strict):
-    entry_id: int = Field(ge=1)
+    entry_id: int = Field(ge=1, le=2**31 - 1)
     reason: Reason
 
 
@@ -521,7 +521,7 @@ class ReceiptLookupOut(BaseModel):
 
 
 class MemberIn(Strict):
-    registration_id: int = Field(ge=1)
+    registration_id: int = Field(ge=1, le=2**31 - 1)
     role: Literal["director", "deputy", "member"]
     phone: Annotated[str, StringConstraints(max_length=30)] = ""
 
