@@ -5,6 +5,7 @@
     python scripts/bench.py core       # the rules core: tallies over 100,000 ballots
     python scripts/bench.py ballots    # the printed ballots: a 3,000-household PDF against bare qrcode
     python scripts/bench.py audit      # build and sign a 100,000-ballot audit record, then verify it offline
+    python scripts/bench.py serve      # the real servers (waitress, gunicorn) under 10, 50, 200 concurrent voters
 
 To add one, register a function that returns rows:
 
@@ -472,6 +473,125 @@ def bench_audit(args: argparse.Namespace) -> list[Row]:
             target=5 * ballots / 100_000,
             lower_is_better=True,
         ),
+    ]
+
+
+# --- serve ---------------------------------------------------------------------------------
+
+
+def _serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--servers", default="waitress,gunicorn", help="comma-separated: waitress (voting serve), gunicorn (2 workers)"
+    )
+    parser.add_argument("--levels", default="10,50,200", help="concurrent voters, comma-separated (default 10,50,200)")
+    parser.add_argument("--seconds", type=float, default=10, help="casting time per level (default 10)")
+    parser.add_argument("--floor-seconds", type=float, default=4, help="trivial-endpoint time per level (default 4)")
+    parser.add_argument("--warmup", type=float, default=2, help="uncounted casting before the levels (default 2)")
+    parser.add_argument("--households", type=int, default=4_000, help="households, 5 open contests each")
+    parser.add_argument("--commit-seconds", type=float, default=3, help="raw SQLite commit loop time (default 3)")
+    parser.add_argument("--dir", default=None, help="folder for the databases (default: the system temp folder)")
+    parser.add_argument("--seed", type=int, default=2027, help="seed of the generated ballots")
+
+
+def _script(name: str):
+    """Import a module that lives beside this script (works however bench.py itself was loaded)."""
+    import importlib.util
+
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while being built
+    spec.loader.exec_module(module)
+    return module
+
+
+@benchmark("serve", "the real server under concurrent voters: ballots/s and latency beside its floor", _serve_arguments)
+def bench_serve(args: argparse.Namespace) -> list[Row]:
+    """Start waitress and gunicorn on a fresh SQLite meeting each and cast ballots at 10, 50, 200 voters.
+
+    Beside each level: the same server's throughput on /healthz with as many clients (the framework
+    floor: what HTTP, WSGI and Flask cost with no database), and once per run the raw durable SQLite
+    commit rate on the same disk. Targets (issue 9, SQLite, 2 cores): ballots/s ≥ 30 % of the floor,
+    p99 ≤ 100 ms at 50 voters, RSS ≤ 200 MB. See scripts/serve_load.py for the load generator.
+    """
+    import tempfile
+
+    load = _script("serve_load")
+    levels = [int(n) for n in args.levels.split(",")]
+    kinds = [k for k in args.servers.split(",") if k and (k != "gunicorn" or sys.platform.startswith("linux"))]
+    with tempfile.TemporaryDirectory(prefix="voting-bench-", dir=args.dir) as folder:
+        folder = Path(folder)
+        commits = load.sqlite_commit_rate(folder, args.commit_seconds)
+        rows = [
+            Row(f"serve: raw durable SQLite commits (WAL, FULL, {load.filesystem_of(folder)})", commits, "commits/s")
+        ]
+        for kind in kinds:
+            rows += _serve_one(load, kind, folder / kind, levels, args)
+    return rows
+
+
+def _serve_one(load, kind: str, instance: Path, levels: list[int], args: argparse.Namespace) -> list[Row]:
+    import itertools
+
+    from sqlalchemy import func, select
+
+    from voting import create_app
+    from voting.extensions import db
+    from voting.models import Ballot
+
+    instance.mkdir()
+    app = create_app({"INSTANCE_PATH": str(instance)})  # the deployed default: SQLite in the instance folder
+    with app.app_context():
+        db.create_all()
+        casts = load.serve_meeting(app, args.households, random.Random(args.seed))
+        db.engine.dispose()
+    runs = []
+    with load.Server(kind, instance) as server:
+        work = (load.cast_request(server.port, path, body) for path, body in casts)
+        warm = load.run_level(server, work, 10, args.warmup, b"receipt-code") if args.warmup > 0 else None
+        for clients in levels:
+            trivial = itertools.repeat(load.floor_request(server.port))
+            floor = load.run_level(server, trivial, clients, args.floor_seconds, b'"ok"')
+            cast = load.run_level(server, work, clients, args.seconds, b"receipt-code")
+            if cast.exhausted:
+                raise RuntimeError(f"{kind}: ran out of distinct ballots at {clients} voters; raise --households")
+            runs.append((floor, cast))
+        peak_rss = server.peak_rss
+    acknowledged = sum(cast.ok for _, cast in runs) + (warm.ok if warm else 0)
+    failed = sum(sum(level.errors.values()) for run in runs for level in run) + (
+        sum(warm.errors.values()) if warm else 0
+    )
+    with app.app_context():
+        stored = db.session.execute(select(func.count()).select_from(Ballot)).scalar_one()
+        db.engine.dispose()
+    if not acknowledged <= stored <= acknowledged + failed:
+        raise RuntimeError(f"{kind}: {acknowledged} ballots acknowledged but {stored} stored")
+    name = f"serve {kind}{' (2 workers)' if kind == 'gunicorn' else ''}"
+    rows = []
+    for floor, cast in runs:
+        n = cast.clients
+        rows += [
+            Row(f"{name}: floor, GET /healthz, {n} clients", floor.rate, "requests/s"),
+            Row(f"{name}: ballots cast, {n} voters", cast.rate, "ballots/s"),
+            Row(f"{name}: ballots ÷ floor, {n} voters", 100 * cast.rate / floor.rate, "% of floor", target=30),
+            Row(f"{name}: p50 latency, {n} voters", cast.percentile(50), "ms"),
+            Row(
+                f"{name}: p99 latency, {n} voters",
+                cast.percentile(99),
+                "ms",
+                target=100 if n == 50 else None,
+                lower_is_better=True,
+            ),
+        ]
+    floor, cast = next(((f, c) for f, c in runs if c.clients == 50), runs[len(runs) // 2])
+    n = cast.clients
+    return rows + [
+        Row(f"{name}: server CPU per ballot, {n} voters", 1000 * cast.server_cpu / max(cast.ok, 1), "ms CPU"),
+        Row(f"{name}: server CPU per /healthz, {n} clients", 1000 * floor.server_cpu / max(floor.ok, 1), "ms CPU"),
+        Row(f"{name}: load generator CPU, {n} voters", 100 * cast.client_cpu / cast.seconds, "% of a core"),
+        Row(f"{name}: peak RSS of the server processes", peak_rss / 1e6, "MB", target=200, lower_is_better=True),
+        Row(f"{name}: failed requests", failed, "requests", target=0, lower_is_better=True),
     ]
 
 
