@@ -178,3 +178,10 @@ def test_old_xls_is_refused_with_advice():
 def test_files_that_are_not_registers_are_refused_cleanly(data, message):
     with pytest.raises(InvalidInput, match=message):
         parse_register("r.csv", data)
+
+
+@pytest.mark.parametrize("number, letters", [(1, "A"), (6, "F"), (26, "Z"), (27, "AA"), (52, "AZ"), (703, "AAA")])
+def test_xlsx_columns_are_named_as_excel_names_them(number, letters):
+    from voting.services.register_file import column_letter
+
+    assert column_letter(number) == letters

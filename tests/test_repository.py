@@ -40,3 +40,20 @@ def test_code_is_lint_clean_and_formatted():
     assert check.returncode == 0, check.stdout
     fmt = subprocess.run([*ruff, "format", "--check", *paths], cwd=ROOT, capture_output=True, text=True)
     assert fmt.returncode == 0, fmt.stdout
+
+
+def test_the_app_starts_without_the_heavy_optional_modules():
+    """Each gunicorn worker is a full copy of the app: pypinyin (~55 MB), openpyxl (~28 MB), numpy and
+    reportlab load only when candidates are ordered, an .xlsx is read or written, or a QR is drawn."""
+    code = (
+        "import sys; from voting import create_app; "
+        "create_app({'INSTANCE_PATH': sys.argv[1], 'SQLALCHEMY_DATABASE_URI': 'sqlite://'}); "
+        "print(sorted(m for m in ('pypinyin', 'openpyxl', 'numpy', 'reportlab') if m in sys.modules))"
+    )
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        loaded = subprocess.run(
+            [sys.executable, "-c", code, folder], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+    assert loaded.stdout.strip() == "[]"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 from pathlib import Path
 
@@ -162,23 +163,33 @@ def households_export(community_name: str, file: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="0.0.0.0 to serve the whole LAN")
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
+@click.option(
+    "--connection-limit",
+    default=1000,
+    show_default=True,
+    type=int,
+    help="open connections (waitress's own default, 100, is less than a hall of phones)",
+)
 @click.pass_obj
-def serve(holder: AppHolder, host: str, port: int, threads: int) -> None:
+def serve(holder: AppHolder, host: str, port: int, threads: int, connection_limit: int) -> None:
     """Serve the app with waitress (a production WSGI server)."""
     app = holder.app
     with app.app_context():
         if not schema_ready():
             raise click.ClickException("数据库尚未初始化，请先运行 voting init-db")
-    run_waitress(app, host, port, threads)
+    run_waitress(app, host, port, threads, connection_limit)
 
 
-def run_waitress(app: Flask, host: str, port: int, threads: int) -> None:
+def run_waitress(app: Flask, host: str, port: int, threads: int, connection_limit: int = 1000) -> None:
     """Start waitress and print where the service answers."""
     import waitress
 
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     click.echo(f"服务地址 / serving at: http://{shown}:{port}/", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="voting")
+    # waitress warns "Task queue depth is N" for every request that waits for a thread: under a
+    # burst of phones that is a log line per request, written while the voters wait.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    waitress.serve(app, host=host, port=port, threads=threads, connection_limit=connection_limit, ident="voting")
 
 
 @main.command()

@@ -199,7 +199,7 @@ class Meeting(db.Model):
     results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # 当场公布 (preliminary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    community: Mapped[Community] = relationship()
+    community: Mapped[Community] = relationship(lazy="joined", innerjoin=True)  # every page shows the 小区's name
     contests: Mapped[list[Contest]] = relationship(
         back_populates="meeting", order_by="Contest.position", cascade="all, delete-orphan"
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import ParamSpec, TypeVar
 
-from ..db import _write_intent, write_intent
+from ..db import _write_intent, write_intent, write_queue
 from ..extensions import db
 
 P = ParamSpec("P")
@@ -27,8 +28,13 @@ def use_case(fn: Callable[P, R]) -> Callable[P, R]:
             return fn(*args, **kwargs)
         session = db.session()
         if session.in_transaction():
-            session.rollback()
-        with write_intent():
+            # End the caller's read transaction; discard (never write) anything a view changed.
+            if session.new or session.dirty or session.deleted:
+                session.rollback()
+            else:
+                session.commit()
+        queue = write_queue(db.engine)
+        with queue.turn() if queue else nullcontext(), write_intent():
             try:
                 result = fn(*args, **kwargs)
                 session.commit()

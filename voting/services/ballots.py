@@ -78,7 +78,9 @@ def issue_ballots(meeting: Meeting, actor: StaffUser | str) -> int:
 
     Issuing again later adds households that joined the register since, until a vote opens.
     """
-    meeting = db.session.execute(select(Meeting).where(Meeting.id == meeting.id).with_for_update()).scalar_one()
+    meeting = db.session.execute(
+        select(Meeting).where(Meeting.id == meeting.id).with_for_update(of=Meeting)
+    ).scalar_one()
     ensure_ballots_may_be_issued(meeting)
     if not meeting.public_base_url:
         raise InvalidInput("请先在会议信息中填写选票网址（居民手机扫码打开的地址），再发放选票。")

@@ -14,8 +14,6 @@ from functools import cache
 from importlib import resources
 from typing import TypeVar
 
-from pypinyin import Style, lazy_pinyin
-
 T = TypeVar("T")
 
 
@@ -120,6 +118,9 @@ def split_surname(name: str) -> tuple[str, str]:
 
 def name_pinyin(name: str) -> list[str]:
     """Return the name's pinyin with tone numbers, reading the surname as a surname."""
+    # Imported here: its dictionary is ~55 MB, needed only when candidates are put in order.
+    from pypinyin import Style, lazy_pinyin
+
     surname, given = split_surname(name)
     if surname in SURNAME_READINGS_COMPOUND:
         head = SURNAME_READINGS_COMPOUND[surname]

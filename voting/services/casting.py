@@ -56,6 +56,17 @@ class OverVote(DomainError):
 
 
 @dataclass(frozen=True)
+class Cast:
+    """What a successful cast shows the voter, as plain values (its page needs no further query)."""
+
+    receipts: list[Receipt]
+    address: str
+    meeting_id: int
+    meeting_title: str
+    community: str
+
+
+@dataclass(frozen=True)
 class Receipt:
     contest_id: int
     contest_title: str
@@ -111,17 +122,16 @@ def phone_problem(contest: Contest, marks: list[str]):
 def _record(
     entry: RollEntry, contest: Contest, marks: list[str], channel: Channel, *, strict: bool, counts_area: bool
 ) -> Receipt:
-    """Insert the voted mark and the ballot (in the caller's transaction)."""
-    mark = db.session.get(VoteMark, (entry.id, contest.id))
-    if mark is not None:
-        raise AlreadyVoted(already_voted_message(contest, mark))
+    """Insert the voted mark and the ballot (in the caller's transaction).
+
+    No query first: the VoteMark primary key refuses a second ballot of the household (the caller
+    turns the IntegrityError into AlreadyVoted), and the receipt's primary key refuses a collision.
+    """
     classified, problem = phone_problem(contest, marks)
     if strict and problem:
         # The phone page shows this before confirming; a bypassed page still cannot cast it.
         raise OverVote(problem)
     receipt = tokens.receipt()
-    while db.session.get(Ballot, receipt) is not None:
-        receipt = tokens.receipt()
     status = BallotStatus(classified.status.value)
     db.session.add(VoteMark(roll_entry_id=entry.id, contest_id=contest.id, channel=channel))
     db.session.add(
@@ -151,26 +161,23 @@ def _locked_entry(entry_id: int, serial: int) -> RollEntry:
 
 
 @use_case
-def _cast(
-    entry_id: int, serial: int, selections: dict[int, list[str]], channel: Channel, strict: bool
-) -> list[Receipt]:
+def _cast(entry_id: int, serial: int, selections: dict[int, list[str]], channel: Channel, strict: bool) -> Cast:
     entry = _locked_entry(entry_id, serial)
-    counts_area = profile_of(entry_meeting(entry)).counts_area
+    meeting = entry_meeting(entry)
+    counts_area = profile_of(meeting).counts_area
     receipts = [
         _record(entry, _open_contest_for(entry, contest_id), marks, channel, strict=strict, counts_area=counts_area)
         for contest_id, marks in sorted(selections.items())
     ]
     db.session.flush()  # the VoteMark primary key decides a race here, before commit
-    return receipts
+    return Cast(receipts, entry.address, meeting.id, meeting.title, meeting.community.name)
 
 
 def entry_meeting(entry: RollEntry) -> Meeting:
     return db.session.get(Meeting, entry.meeting_id)
 
 
-def cast_ballots(
-    entry: RollEntry, selections: dict[int, list[str]], channel: Channel, *, strict: bool = True
-) -> list[Receipt]:
+def cast_ballots(entry: RollEntry, selections: dict[int, list[str]], channel: Channel, *, strict: bool = True) -> Cast:
     """Cast one household's ballots in several contests at once: all of them or none.
 
     `strict` (phone) refuses over-votes and unknown marks; paper ballots are recorded as marked
@@ -178,17 +185,21 @@ def cast_ballots(
     """
     _check_marks(selections)
     entry_id, serial = entry.id, entry.serial  # the serial of the ballot that was presented
-    try:
-        return _cast(entry_id, serial, selections, channel, strict)
-    except IntegrityError:
-        # A concurrent ballot of this household won the race in the database.
-        marks = voted_marks(db.session.get(RollEntry, entry_id))
-        for contest_id in selections:
-            if contest_id in marks:
-                raise AlreadyVoted(
-                    already_voted_message(db.session.get(Contest, contest_id), marks[contest_id])
-                ) from None
-        raise
+    for attempt in (1, 2):
+        try:
+            return _cast(entry_id, serial, selections, channel, strict)
+        except IntegrityError:
+            # The household has voted (now, or in a race the database decided), or — about once
+            # in 10^14 casts — a new receipt collided with another: then cast again, once.
+            marks = voted_marks(db.session.get(RollEntry, entry_id))
+            for contest_id in selections:
+                if contest_id in marks:
+                    raise AlreadyVoted(
+                        already_voted_message(db.session.get(Contest, contest_id), marks[contest_id])
+                    ) from None
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 # --- paper ballots: double entry ---------------------------------------------------------------
@@ -216,7 +227,7 @@ def enter_paper(
         raise InvalidInput("纸质选票的渠道应为“纸质选票”或“流动票箱”。")
     meeting = entry_meeting(entry)
     if not meeting.double_entry:
-        receipts = cast_ballots(entry, selections, channel, strict=False)
+        receipts = cast_ballots(entry, selections, channel, strict=False).receipts
         return [PaperResult(r.contest_id, r.contest_title, PaperOutcome.COUNTED, r) for r in receipts]
     _check_marks(selections)
     try:
@@ -291,6 +302,8 @@ def resolve_pending(pending: PaperEntry, marks: list[str], actor: StaffUser) -> 
     whose second entry cannot be made); who entered it before is logged, never the marks."""
     entry = db.session.get(RollEntry, pending.roll_entry_id)
     contest = _open_contest_for(entry, pending.contest_id)
+    if (mark := db.session.get(VoteMark, (entry.id, contest.id))) is not None:
+        raise AlreadyVoted(already_voted_message(contest, mark))
     counts_area = profile_of(entry_meeting(entry)).counts_area
     receipt = _record(entry, contest, sorted(marks), pending.channel, strict=False, counts_area=counts_area)
     log.append(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -43,7 +45,13 @@ def meeting_chain(meeting_id: int) -> str:
 
 def profile_of(meeting: Meeting) -> RuleProfile:
     """Return the meeting's rule profile as the core's value."""
-    return RuleProfile.from_dict(meeting.rules)
+    return _profile(json.dumps(meeting.rules, sort_keys=True))
+
+
+@lru_cache(maxsize=64)
+def _profile(rules: str) -> RuleProfile:
+    # Parsed once per distinct rule set: every cast and every page needs it. RuleProfile is frozen.
+    return RuleProfile.from_dict(json.loads(rules))
 
 
 def meeting_date(meeting: Meeting) -> date:

@@ -13,9 +13,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils import get_column_letter
-
 from .errors import InvalidInput
 
 # Canonical field → (Chinese header, accepted aliases). Aliases are compared after
@@ -112,6 +109,15 @@ def decode_csv(data: bytes) -> str:
         ) from None
 
 
+def column_letter(number: int) -> str:
+    """Name a spreadsheet column as Excel does: 1 → A, 26 → Z, 27 → AA."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def _cell_text(value) -> str:
     """Turn a cell (str, int, float from Excel, None) into stripped text."""
     if value is None:
@@ -137,6 +143,8 @@ def _csv_records(text: str) -> Iterator[tuple[int, list[str]]]:
 
 def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
     """Yield (row number, cells) from the first sheet of an .xlsx workbook."""
+    from openpyxl import load_workbook  # ~28 MB: loaded only when an .xlsx arrives
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged or non-xlsx file
@@ -280,7 +288,7 @@ def parse_register(
             continue
 
         def column(index: int) -> str:
-            return f"{get_column_letter(index + 1)} 列" if by_letter else f"第 {index + 1} 列"
+            return f"{column_letter(index + 1)} 列" if by_letter else f"第 {index + 1} 列"
 
         raw = {f: (cells[i] if i < len(cells) else "") for f, i in mapping.items()}
         clean, errors = validate_fields(raw)
@@ -332,6 +340,8 @@ def write_csv(households: Iterable) -> bytes:
 
 def write_xlsx(households: Iterable) -> bytes:
     """Write the register as .xlsx with text addresses and phones and a 2-decimal area."""
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("住户名册")
     sheet.append(HEADERS)

@@ -186,7 +186,9 @@ def is_final(meeting: Meeting, now: datetime | None = None) -> bool:
 @use_case
 def publish_results(meeting: Meeting, actor: StaffUser) -> None:
     """Publish the results at once (当场公布) as preliminary; final after the objection window."""
-    meeting = db.session.execute(select(Meeting).where(Meeting.id == meeting.id).with_for_update()).scalar_one()
+    meeting = db.session.execute(
+        select(Meeting).where(Meeting.id == meeting.id).with_for_update(of=Meeting)
+    ).scalar_one()
     if meeting.results_published_at is not None:
         raise Conflict("结果已经公布。")
     contests = list(meeting.contests)

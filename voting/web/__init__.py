@@ -7,8 +7,6 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from ballots.qr import qr_svg
-
 from ..core.explain import round_half_yuan, to_decimal
 from ..extensions import db, login_manager
 from ..models import StaffUser, format_address
@@ -26,6 +24,13 @@ class BoundedInt(IntegerConverter):
     """
 
     regex = r"\d{1,9}"
+
+
+def qr_svg(data: str, size_mm: float = 30) -> str:
+    """Draw a QR code for a template; ballots.qr (numpy) is imported on first use, not at start-up."""
+    from ballots.qr import qr_svg as draw
+
+    return draw(data, size_mm)
 
 
 def register_web(app: Flask) -> None:

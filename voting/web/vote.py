@@ -114,7 +114,8 @@ def cast(token: str):
         raise InvalidInput("提交的内容不完整，请重新扫码投票。")
     selections = {cid: [m for m in request.form.getlist(f"c{cid}") if m] for cid in contest_ids}
     try:
-        receipts = casting.cast_ballots(entry, selections, Channel.PHONE, strict=True)
+        cast = casting.cast_ballots(entry, selections, Channel.PHONE, strict=True)
     except DomainError as error:
         return _render(entry, "vote/ballot.html", error.status, token=token, chosen={}, error=error.message)
-    return _render(entry, "vote/receipt.html", token=token, receipts=receipts)
+    # The receipt page is drawn from the values the cast returned: no second round of queries.
+    return render_template("vote/receipt.html", cast=cast)

@@ -71,7 +71,7 @@ def cast(token: str):
     """
     entry = ballot_entry(token)
     selections = {int(k): list(v) for k, v in request.context.json.selections.items()}
-    receipts = casting.cast_ballots(entry, selections, Channel.PHONE, strict=True)
+    receipts = casting.cast_ballots(entry, selections, Channel.PHONE, strict=True).receipts
     return s.CastOut(
         receipts=[
             s.ReceiptOut(contest_id=r.contest_id, title=r.contest_title, receipt=r.receipt, status=r.status.value)
