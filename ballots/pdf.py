@@ -8,6 +8,7 @@ every ballot, and the QR code is written as one filled path of module rectangles
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import BinaryIO
 
 import numpy as np
@@ -41,6 +42,38 @@ class BallotTooLong(ValueError):
     """The meeting's contests do not fit on one A4 page even in the smallest allowed type."""
 
 
+# STSong-Light's Unicode map has no U+00B7 (the dot of 元/户·月): it would print as a box. U+30FB,
+# which the font has, prints the same middle dot.
+CID_SUBSTITUTES = str.maketrans({"\u00b7": "\u30fb"})
+
+
+def printable(sheet: BallotSheet) -> BallotSheet:
+    """Return the sheet with characters the built-in CID font lacks replaced by ones it has."""
+
+    def text(value: str) -> str:
+        return value.translate(CID_SUBSTITUTES)
+
+    contests = tuple(
+        replace(
+            c,
+            title=text(c.title),
+            rule=text(c.rule),
+            note=text(c.note),
+            options=tuple(replace(o, label=text(o.label), description=text(o.description)) for o in c.options),
+        )
+        for c in sheet.contests
+    )
+    return replace(
+        sheet,
+        community=text(sheet.community),
+        meeting=text(sheet.meeting),
+        when=text(sheet.when),
+        address=text(sheet.address),
+        contests=contests,
+        instructions=tuple(text(i) for i in sheet.instructions),
+    )
+
+
 def render_pdf(
     sheets: Iterable[BallotSheet],
     out: BinaryIO,
@@ -60,7 +93,7 @@ def render_pdf(
     forms = _Forms(canvas)
     drawn = 0
     top_used = False  # two per page: the top half of the current page holds a ballot
-    for sheet in sheets:
+    for sheet in map(printable, sheets):
         modules = qr_modules(sheet.url)
         layout, name = forms.get(sheet, half=per_page == 2, symbol_modules=modules.shape[0] - 2 * QUIET_ZONE)
         if layout.height == HALF_HEIGHT:

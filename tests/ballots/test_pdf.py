@@ -12,7 +12,7 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 
-from ballots.pdf import BallotTooLong, render_pdf
+from ballots.pdf import CID_SUBSTITUTES, BallotTooLong, render_pdf
 from ballots.qr import QUIET_ZONE, qr_modules
 
 from .builders import FEES, INSTRUCTIONS, MOTION, SERVICE_MODE, committee, household_sheets
@@ -102,7 +102,8 @@ def test_pdf_prints_the_meeting_address_contests_instructions_and_fingerprint_in
         *(option.description for contest in sheet.contests for option in contest.options if option.description),
         FEES.note,
     ):
-        assert expected in text, expected
+        printed = expected.translate(CID_SUBSTITUTES)  # the font's own middle dot, see ballots.pdf
+        assert printed in text, expected
     assert re.search("选\\s*票", text)
     for index, sheet in enumerate(sheets):  # each household's address and short code on its own ballot
         page = texts[index // per_page]
@@ -180,3 +181,23 @@ def test_ballot_too_long_for_a_page_is_refused_naming_the_meeting():
     contests = tuple(committee(9, 20, described=True, title=f"第{i}组") for i in range(6))
     with pytest.raises(BallotTooLong, match="幸福里小区|2026年第一次业主大会"):
         render_pdf(household_sheets(1, contests=contests), io.BytesIO())
+
+
+def test_the_middle_dot_of_fee_units_prints_as_a_dot_not_a_box():
+    """STSong-Light has no U+00B7: 元/户·月 is drawn with U+30FB, which it has."""
+    import io
+
+    import pypdfium2
+
+    from ballots.pdf import render_pdf
+    from ballots.sheets import BallotSheet, SheetContest, SheetOption
+
+    sheet = BallotSheet(
+        "小区", "会议", "2026年12月20日", "1号楼101室", "http://vote.test/b/x.y", "ABCD-EFGH",
+        (SheetContest("收费标准", "只能选 1 项", (SheetOption("10.00 元/户·月"), SheetOption("15.00 元/户·月"))),),
+        "AAAA BBBB CCCC DDDD EEEE",
+    )  # fmt: skip
+    out = io.BytesIO()
+    render_pdf([sheet], out)
+    text = pypdfium2.PdfDocument(out.getvalue())[0].get_textpage().get_text_range()
+    assert "元/户\u30fb月" in text and "\u00b7" not in text
