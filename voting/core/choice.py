@@ -10,7 +10,7 @@ from typing import ClassVar
 
 from . import explain
 from .contests import ChoiceContest, ChoiceMethod
-from .marks import Ballot, count_marks, mark_rules
+from .marks import Ballot
 from .outcome import (
     Bar,
     Count,
@@ -19,10 +19,10 @@ from .outcome import (
     at_or_above_cut,
     counts_in_order,
     in_ballot_order,
-    make_bar,
+    measure,
     ranked,
 )
-from .quorum import Attendance, QuorumResult, check_quorum
+from .quorum import Attendance, QuorumResult
 from .rules import MAJORITY, Base, RuleProfile, RuleViolation, Threshold
 from .serial import Serializable
 
@@ -89,42 +89,26 @@ def tally_choice(
     ballots_issued: int,
 ) -> ChoiceResult:
     """Count a choice contest and find its winner, a runoff, or 未决."""
-    quorum = check_quorum(profile, attendance)
-    count = count_marks(ballots, mark_rules(contest), with_area=profile.counts_area)
-    threshold, base = choice_line(contest, profile)
-    bar = make_bar(threshold, base, count, attendance)
-    counts = counts_in_order((o.id for o in contest.options), count)
-    void = count.cast > ballots_issued
+    m = measure(contest, ballots, attendance, profile, ballots_issued, choice_line(contest, profile))
+    counts = counts_in_order((o.id for o in contest.options), m.count)
     if contest.method is ChoiceMethod.MEDIAN:
         cumulative = cumulative_counts(counts)
-        passing = [c for c in cumulative if bar.passes(c.votes, c.area)]
+        passing = [c for c in cumulative if m.bar.passes(c.votes, c.area)]
         outcome = _median_outcome(passing)
     else:
         cumulative = ()
-        passing = [c for c in ranked(counts) if bar.passes(c.votes, c.area)]
+        passing = [c for c in ranked(counts) if m.bar.passes(c.votes, c.area)]
         outcome = _majority_outcome(contest, profile, counts, passing)
     winner, verdict, follow_up, why = outcome
-    if not quorum.met or void:
+    if not m.quorum.met or m.void:
         winner, follow_up, why = None, None, ""
-        verdict = ChoiceVerdict.NO_QUORUM if not quorum.met else ChoiceVerdict.VOID
+        verdict = ChoiceVerdict.NO_QUORUM if not m.quorum.met else ChoiceVerdict.VOID
     result = ChoiceResult(
         contest_id=contest.id,
         method=contest.method,
         is_runoff=contest.is_runoff,
         profile=profile.name,
-        quorum=quorum,
-        ballots_issued=ballots_issued,
-        cast=count.cast,
-        valid=count.valid,
-        blank=count.blank,
-        invalid=count.invalid,
-        void=void,
-        base=base,
-        base_value=bar.base_value,
-        base_area=bar.base_area,
-        threshold=threshold,
-        min_votes=bar.min_votes,
-        min_area=bar.min_area,
+        **m.figures(),
         counts=counts,
         cumulative=cumulative,
         passing=tuple(c.id for c in passing),

@@ -10,7 +10,7 @@ from typing import ClassVar
 
 from . import explain
 from .contests import CommitteeContest, RoundKind
-from .marks import Ballot, count_marks, mark_rules
+from .marks import Ballot
 from .outcome import (
     Count,
     Proposal,
@@ -18,10 +18,10 @@ from .outcome import (
     at_or_above_cut,
     counts_in_order,
     in_ballot_order,
-    make_bar,
+    measure,
     ranked,
 )
-from .quorum import Attendance, QuorumResult, check_quorum
+from .quorum import Attendance, QuorumResult
 from .rules import Base, RuleProfile, RuleViolation, Threshold
 from .serial import Serializable
 
@@ -89,18 +89,14 @@ def tally_committee(
     ballots_issued: int,
 ) -> CommitteeResult:
     """Count a committee round and decide who is elected."""
-    quorum = check_quorum(profile, attendance)
-    count = count_marks(ballots, mark_rules(contest), with_area=profile.counts_area)
-    threshold, base = committee_line(contest, profile)
-    bar = make_bar(threshold, base, count, attendance)
-    counts = counts_in_order((c.id for c in contest.candidates), count)
+    m = measure(contest, ballots, attendance, profile, ballots_issued, committee_line(contest, profile))
+    counts = counts_in_order((c.id for c in contest.candidates), m.count)
     ranking = ranked(counts)
-    passing = [c for c in ranking if bar.passes(c.votes, c.area)]
-    void = count.cast > ballots_issued  # DESIGN §4.4: 选票多于发出 → 选举无效
+    passing = [c for c in ranking if m.bar.passes(c.votes, c.area)]
     elected: list[Count] = []
     tied: list[Count] = []
     follow_up, vacancies = None, 0
-    if quorum.met and not void:
+    if m.quorum.met and not m.void:
         elected, tied = fill_seats(passing, contest.seats)
         follow_up, vacancies = _next_round(contest, profile, ranking, elected, tied)
     result = CommitteeResult(
@@ -108,26 +104,14 @@ def tally_committee(
         round=contest.round,
         profile=profile.name,
         seats=contest.seats,
-        quorum=quorum,
-        ballots_issued=ballots_issued,
-        cast=count.cast,
-        valid=count.valid,
-        blank=count.blank,
-        invalid=count.invalid,
-        void=void,
-        base=base,
-        base_value=bar.base_value,
-        base_area=bar.base_area,
-        threshold=threshold,
-        min_votes=bar.min_votes,
-        min_area=bar.min_area,
+        **m.figures(),
         counts=counts,
         passing=tuple(c.id for c in passing),
         elected=tuple(c.id for c in elected),
         tied=in_ballot_order((c.id for c in tied), [c.id for c in contest.candidates]),
         unfilled=contest.seats - len(elected),
         vacancies=vacancies,
-        verdict=_verdict(quorum, void, len(elected), contest.seats),
+        verdict=_verdict(m.quorum, m.void, len(elected), contest.seats),
         follow_up=follow_up,
         explanation="",
     )

@@ -10,9 +10,9 @@ from typing import ClassVar
 
 from . import explain
 from .contests import NO, YES, MotionContest
-from .marks import Ballot, count_marks, mark_rules
-from .outcome import make_bar
-from .quorum import Attendance, QuorumResult, check_quorum
+from .marks import Ballot
+from .outcome import measure
+from .quorum import Attendance, QuorumResult
 from .rules import Base, RuleProfile, Threshold
 from .serial import Serializable
 
@@ -73,40 +73,25 @@ def tally_motion(
     ballots_issued: int,
 ) -> MotionResult:
     """Count a motion and decide whether it passes."""
-    quorum = check_quorum(profile, attendance)
-    count = count_marks(ballots, mark_rules(contest), with_area=profile.counts_area)
-    threshold, base = motion_line(contest, profile)
-    bar = make_bar(threshold, base, count, attendance)
+    m = measure(contest, ballots, attendance, profile, ballots_issued, motion_line(contest, profile))
+    count = m.count
     yes, no = count.votes.get(YES, 0), count.votes.get(NO, 0)
     yes_area = no_area = None
     if count.area is not None:
         yes_area, no_area = count.area[YES], count.area[NO]
-    void = count.cast > ballots_issued
-    passed = quorum.met and not void and bar.passes(yes, yes_area)
+    passed = m.quorum.met and not m.void and m.bar.passes(yes, yes_area)
     result = MotionResult(
         contest_id=contest.id,
         special=contest.special,
         profile=profile.name,
-        quorum=quorum,
-        ballots_issued=ballots_issued,
-        cast=count.cast,
-        valid=count.valid,
-        blank=count.blank,
-        invalid=count.invalid,
-        void=void,
-        base=base,
-        base_value=bar.base_value,
-        base_area=bar.base_area,
-        threshold=threshold,
-        min_votes=bar.min_votes,
-        min_area=bar.min_area,
+        **m.figures(),
         yes=yes,
         no=no,
         abstain=count.blank,
         yes_area=yes_area,
         no_area=no_area,
         passed=passed,
-        verdict=_verdict(quorum, void, passed),
+        verdict=_verdict(m.quorum, m.void, passed),
         explanation="",
     )
     return replace(result, explanation=explain.motion(result))

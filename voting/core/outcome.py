@@ -6,10 +6,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from typing import Any
 
-from .marks import MarkCount
-from .quorum import Attendance
-from .rules import Base, Threshold
+from .contests import Contest
+from .marks import Ballot, MarkCount, count_marks, mark_rules
+from .quorum import Attendance, QuorumResult, check_quorum
+from .rules import Base, RuleProfile, Threshold
 from .serial import Serializable
 
 
@@ -78,6 +80,56 @@ def make_bar(threshold: Threshold, base: Base, count: MarkCount, attendance: Att
         }[base]
         min_area = threshold.min_area(area)
     return Bar(threshold, base, households, area, threshold.min_votes(households), min_area)
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """What every tally finds before deciding: quorum, the marks counted, the line, whether void."""
+
+    quorum: QuorumResult
+    count: MarkCount
+    bar: Bar
+    ballots_issued: int
+
+    @property
+    def void(self) -> bool:
+        # DESIGN §4.4: 选票多于发出 → 该次选举（表决）无效
+        return self.count.cast > self.ballots_issued
+
+    def figures(self) -> dict[str, Any]:
+        """The fields every result records, as keyword arguments of its constructor."""
+        count, bar = self.count, self.bar
+        return {
+            "quorum": self.quorum,
+            "ballots_issued": self.ballots_issued,
+            "cast": count.cast,
+            "valid": count.valid,
+            "blank": count.blank,
+            "invalid": count.invalid,
+            "void": self.void,
+            "base": bar.base,
+            "base_value": bar.base_value,
+            "base_area": bar.base_area,
+            "threshold": bar.threshold,
+            "min_votes": bar.min_votes,
+            "min_area": bar.min_area,
+        }
+
+
+def measure(
+    contest: Contest,
+    ballots: Iterable[Ballot],
+    attendance: Attendance,
+    profile: RuleProfile,
+    ballots_issued: int,
+    line: tuple[Threshold, Base],
+) -> Measured:
+    """Check the quorum, count the marks and resolve `line` (threshold, base) into numbers."""
+    count = count_marks(ballots, mark_rules(contest), with_area=profile.counts_area)
+    threshold, base = line
+    return Measured(
+        check_quorum(profile, attendance), count, make_bar(threshold, base, count, attendance), ballots_issued
+    )
 
 
 def counts_in_order(ids: Iterable[str], count: MarkCount) -> tuple[Count, ...]:
