@@ -307,100 +307,19 @@ def _audit_meeting(app, households: int, rnd: random.Random) -> int:
     """
     from sqlalchemy import insert
 
-    from voting import keys
     from voting.core import Ballot as CoreBallot
     from voting.core import classify
     from voting.extensions import db
-    from voting.models import (
-        Ballot,
-        Contest,
-        ContestKind,
-        ContestOption,
-        ContestPurpose,
-        ContestStatus,
-        Household,
-        Meeting,
-        RollEntry,
-        VoteMark,
-    )
-    from voting.services import agenda, contests, log, meetings, staff
-    from voting.services.meetings import MeetingInput
-    from voting.timeutil import utcnow
+    from voting.models import Ballot, Meeting, RollEntry, VoteMark
+    from voting.services import agenda, contests, log, meetings
 
-    community = staff.create_community("基准小区", "bench")
-    db.session.execute(
-        insert(Household),
-        [
-            {
-                "community_id": community.id,
-                "building": str(1 + i // 100),
-                "unit": str(1 + i // 25 % 4),
-                "room": str(101 + i % 25),
-                "head_name": f"住户{i}",
-                "area": Decimal(rnd.randrange(4000, 12000)) / 100,
-                "has_vote": True,
-            }
-            for i in range(households)
-        ],
-    )
-    db.session.commit()  # use cases start their own transaction
-    meeting = meetings.create_meeting(
-        community,
-        MeetingInput(title="基准会议", date="2026-12-20", time="09:00", public_base_url="http://vote.test"),
-        "bench",
-    )
-    shapes = [
-        (ContestKind.COMMITTEE, ContestPurpose.COMMITTEE, {"seats": 9, "contested": True, "round": "regular"}, 15, 9),
-        (ContestKind.CHOICE, ContestPurpose.SERVICE_MODE, {"ordered": False, "method": "majority"}, 6, 1),
-        (ContestKind.CHOICE, ContestPurpose.FEE, {"ordered": True, "method": "median", "unit": "per_household"}, 5, 1),
-        (ContestKind.MOTION, ContestPurpose.MOTION, {"special": False}, 0, 1),
-        (ContestKind.CHOICE, ContestPurpose.OTHER, {"ordered": False, "method": "majority"}, 3, 1),
-    ]
-    for position, (kind, purpose, settings, options, _) in enumerate(shapes, start=1):
-        contest = Contest(
-            meeting_id=meeting.id,
-            position=position,
-            kind=kind,
-            purpose=purpose,
-            title=f"事项{position}",
-            settings=settings,
-            status=ContestStatus.OPEN,
-        )
-        contest.options = [
-            ContestOption(
-                position=n,
-                key=f"o{n}",
-                label=f"选项{n}",
-                amount=Decimal(5 * n) if purpose is ContestPurpose.FEE else None,
-            )
-            for n in range(1, options + 1)
-        ]
-        db.session.add(contest)
-    meeting.public_key = keys.create_key(app.instance_path, meeting.id)
-    meeting.ballots_issued_at = utcnow()
-    db.session.flush()
-    for contest in meeting.contests:  # as open_contest would log it (the verifier replays the log)
+    seeded = _script("serve_load").seed_meeting(app, households, rnd, "基准会议")
+    meeting = seeded.meeting
+    for contest, _, _ in seeded.contests:  # as open_contest would log it (the verifier replays the log)
         log.append(meetings.meeting_chain(meeting.id), "bench", "contest.open", contest=contest.id)
-    rows = db.session.execute(
-        db.select(Household.id, Household.building, Household.unit, Household.room, Household.area)
-    ).all()
-    db.session.execute(
-        insert(RollEntry),
-        [
-            {
-                "meeting_id": meeting.id,
-                "household_id": h,
-                "address": f"{b}号楼{u}单元{r}室",
-                "area": a,
-                "short_code": f"C{h:07d}",
-            }
-            for h, b, u, r, a in rows
-        ],
-    )
-    entries = db.session.execute(db.select(RollEntry.id)).scalars().all()
+    entries = db.session.execute(db.select(RollEntry.id).where(RollEntry.meeting_id == meeting.id)).scalars().all()
     marks, ballots, receipts = [], [], set()
-    for contest, (kind, _, _, options, most) in zip(meeting.contests, shapes):
-        keys_ = ["yes", "no", "abstain"] if kind is ContestKind.MOTION else [f"o{n}" for n in range(1, options + 1)]
+    for contest, keys_, most in seeded.contests:
         core = agenda.core_contest(contest)
         for entry in entries:
             chosen = rnd.sample(keys_, rnd.randint(0, most + 1 if rnd.random() < 0.02 else most))

@@ -31,16 +31,34 @@ HOST = "127.0.0.1"
 # --- the meeting ------------------------------------------------------------------------------
 
 
-def serve_meeting(app, households: int, rnd: random.Random) -> list[tuple[str, bytes]]:
-    """Fill the app's database with a meeting of open contests; return one cast per (household, contest).
+# (kind, purpose, settings, options, most marks allowed): the shapes of a real agenda
+AGENDA = (
+    ("committee", "committee", {"seats": 9, "contested": True, "round": "regular"}, 15, 9),
+    ("choice", "service_mode", {"ordered": False, "method": "majority"}, 6, 1),
+    ("choice", "fee", {"ordered": True, "method": "median", "unit": "per_household"}, 5, 1),
+    ("motion", "motion", {"special": False}, 0, 1),
+    ("choice", "other", {"ordered": False, "method": "majority"}, 3, 1),
+)
+
+
+@dataclass
+class Seeded:
+    """A meeting with open contests: each contest with the mark keys it takes and how many at most."""
+
+    meeting: object
+    contests: list[tuple[object, list[str], int]]
+    household_ids: list[int]
+
+
+def seed_meeting(app, households: int, rnd: random.Random, title: str = "压测会议") -> Seeded:
+    """Fill the app's database with a meeting of open contests and its roll, ballots issued.
 
     Households and the roll are bulk-inserted and the contests opened directly (this measures
-    casting, not setting up); the five contests are the shapes of a real agenda: a 9-of-15
+    what comes after setting up); the five contests are the shapes of a real agenda: a 9-of-15
     committee, six service modes, five fee levels, a motion and a three-way choice.
     """
     from sqlalchemy import insert, select
 
-    from ballots import tokens
     from voting import keys
     from voting.extensions import db
     from voting.models import Contest, ContestKind, ContestOption, ContestPurpose, ContestStatus, Household, RollEntry
@@ -48,7 +66,7 @@ def serve_meeting(app, households: int, rnd: random.Random) -> list[tuple[str, b
     from voting.services.meetings import MeetingInput
     from voting.timeutil import utcnow
 
-    community = staff.create_community("压测小区", "bench")
+    community = staff.create_community(title.removesuffix("会议") + "小区", "bench")
     db.session.execute(
         insert(Household),
         [
@@ -64,21 +82,15 @@ def serve_meeting(app, households: int, rnd: random.Random) -> list[tuple[str, b
             for i in range(households)
         ],
     )
-    db.session.commit()
+    db.session.commit()  # use cases start their own transaction
     meeting = meetings.create_meeting(
         community,
-        MeetingInput(title="压测会议", date="2026-12-20", time="09:00", public_base_url="http://vote.test"),
+        MeetingInput(title=title, date="2026-12-20", time="09:00", public_base_url="http://vote.test"),
         "bench",
     )
-    shapes = [
-        (ContestKind.COMMITTEE, ContestPurpose.COMMITTEE, {"seats": 9, "contested": True, "round": "regular"}, 15, 9),
-        (ContestKind.CHOICE, ContestPurpose.SERVICE_MODE, {"ordered": False, "method": "majority"}, 6, 1),
-        (ContestKind.CHOICE, ContestPurpose.FEE, {"ordered": True, "method": "median", "unit": "per_household"}, 5, 1),
-        (ContestKind.MOTION, ContestPurpose.MOTION, {"special": False}, 0, 1),
-        (ContestKind.CHOICE, ContestPurpose.OTHER, {"ordered": False, "method": "majority"}, 3, 1),
-    ]
     contests = []
-    for position, (kind, purpose, settings, options, most) in enumerate(shapes, start=1):
+    for position, (kind, purpose, settings, options, most) in enumerate(AGENDA, start=1):
+        kind, purpose = ContestKind(kind), ContestPurpose(purpose)
         contest = Contest(
             meeting_id=meeting.id,
             position=position,
@@ -122,12 +134,21 @@ def serve_meeting(app, households: int, rnd: random.Random) -> list[tuple[str, b
             for h, b, u, r, a in rows
         ],
     )
+    return Seeded(meeting, contests, [h for h, *_ in rows])
+
+
+def serve_meeting(app, households: int, rnd: random.Random) -> list[tuple[str, bytes]]:
+    """Seed a meeting (see `seed_meeting`); return one cast per (household, contest), shuffled."""
+    from ballots import tokens
+    from voting.extensions import db
+
+    seeded = seed_meeting(app, households, rnd)
     db.session.commit()
     secret = app.config["BALLOT_SECRET"]
     casts = []
-    for household_id, *_ in rows:
-        path = "/b/" + tokens.make_token(secret, tokens.BallotToken(meeting.id, household_id, 1)) + "/cast"
-        for contest, keys_, most in contests:
+    for household_id in seeded.household_ids:
+        path = "/b/" + tokens.make_token(secret, tokens.BallotToken(seeded.meeting.id, household_id, 1)) + "/cast"
+        for contest, keys_, most in seeded.contests:
             marks = rnd.sample(keys_, rnd.randint(1, most))
             body = urlencode([("contest", contest.id), *((f"c{contest.id}", m) for m in marks)]).encode()
             casts.append((path, body))
