@@ -1,7 +1,12 @@
-"""Turn submitted HTML forms into the services' input values (no validation here)."""
+"""Turn submitted HTML forms into the services' input values (no validation here), and show them."""
 
 from __future__ import annotations
 
+from flask import render_template
+
+from ..core import Declaration
+from ..core.eligibility import DECLARATION_TEXT
+from ..services import agenda, meetings, registrations
 from ..services.agenda import ContestInput
 from ..services.meetings import EDITABLE_BASES, EDITABLE_NUMBERS, EDITABLE_THRESHOLDS, MeetingInput
 from ..services.registrations import RecommenderInput, RegistrationInput
@@ -90,4 +95,21 @@ def registration_input(form) -> RegistrationInput:
             )
             for i in range(RECOMMENDER_ROWS)
         ],
+    )
+
+
+def registration_form_page(meeting, form, error, staff: bool) -> str:
+    """Render the 报名登记表, filled with `form`, for a registrant online or for staff entering paper."""
+    return render_template(
+        "registration/form.html",
+        meeting=meeting,
+        form=form,
+        error=error,
+        staff=staff,
+        genders=registrations.GENDERS,
+        political=registrations.POLITICAL_STATUSES,
+        education=registrations.EDUCATION_LEVELS,
+        declarations=[(d.value, DECLARATION_TEXT[d]) for d in Declaration],
+        committee=agenda.committee_contest(meeting),
+        rules=meetings.profile_of(meeting),
     )

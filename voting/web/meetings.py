@@ -13,7 +13,7 @@ from ..services.candidate_order import CandidateOrder
 from ..services.errors import DomainError
 from ..timeutil import to_local
 from .common import community_or_403
-from .forms import contest_input, fee_inputs_from_form, meeting_input, registration_input
+from .forms import contest_input, fee_inputs_from_form, meeting_input, registration_form_page, registration_input
 
 bp = Blueprint("meetings", __name__, url_prefix="/admin")
 
@@ -296,26 +296,10 @@ def paper_registration(meeting_id: int):
                 meeting, registration_input(request.form), channel="paper", actor=current_user
             )
         except DomainError as error:
-            return _registration_form(meeting, request.form, error, staff=True), error.status
+            return registration_form_page(meeting, request.form, error, staff=True), error.status
         flash(f"已录入 {registration.name} 的报名，编号 {registration.reference}（请告知报名人）。", "success")
         return redirect(url_for("meetings.review_queue", meeting_id=meeting.id))
-    return _registration_form(meeting, {"kind": request.args.get("kind", "self")}, None, staff=True)
-
-
-def _registration_form(meeting, form, error, staff: bool):
-    return render_template(
-        "registration/form.html",
-        meeting=meeting,
-        form=form,
-        error=error,
-        staff=staff,
-        genders=registrations.GENDERS,
-        political=registrations.POLITICAL_STATUSES,
-        education=registrations.EDUCATION_LEVELS,
-        declarations=[(d.value, DECLARATION_TEXT[d]) for d in Declaration],
-        committee=agenda.committee_contest(meeting),
-        rules=meetings.profile_of(meeting),
-    )
+    return registration_form_page(meeting, {"kind": request.args.get("kind", "self")}, None, staff=True)
 
 
 @bp.get("/m/<int:meeting_id>/registrations/<int:registration_id>")

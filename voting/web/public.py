@@ -9,13 +9,12 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 from ballots import tokens
 
 from .. import keys
-from ..core import Declaration, age_on, result_from_dict
-from ..core.eligibility import DECLARATION_TEXT
+from ..core import age_on, result_from_dict
 from ..services import agenda, attendance, ballots, meetings, ratelimit, registrations, results
 from ..services import audit_record as audit_record_service
 from ..services.errors import DomainError, NotFound, TooManyAttempts
 from .common import client_id
-from .forms import registration_input
+from .forms import registration_form_page, registration_input
 
 bp = Blueprint("public", __name__)
 
@@ -68,22 +67,7 @@ def register(meeting_id: int):
             )
         except DomainError as e:
             error = e
-    return (
-        render_template(
-            "registration/form.html",
-            meeting=meeting,
-            form=form,
-            error=error,
-            staff=False,
-            genders=registrations.GENDERS,
-            political=registrations.POLITICAL_STATUSES,
-            education=registrations.EDUCATION_LEVELS,
-            declarations=[(d.value, DECLARATION_TEXT[d]) for d in Declaration],
-            committee=agenda.committee_contest(meeting),
-            rules=meetings.profile_of(meeting),
-        ),
-        error.status if error else 200,
-    )
+    return registration_form_page(meeting, form, error, staff=False), error.status if error else 200
 
 
 def _limit_registrations() -> None:
