@@ -145,6 +145,10 @@ def test_a_reissued_ballots_old_token_is_410_and_a_forged_one_404(app, admin_api
     anonymous = ApiClient(app.test_client(), None)
     assert error_of(anonymous.get(f"/api/v1/ballots/{old}"), 410)["error"] == "ballot_revoked"
     assert error_of(anonymous.get(f"/api/v1/ballots/{old[:-2]}xx"), 404)["error"] == "ballot_not_found"
+    # Casting checks the serial inside its own transaction: the old token casts nothing.
+    open_contests(app, ready, ready.motion_id)
+    cast = anonymous.post(f"/api/v1/ballots/{old}/cast", json={"selections": {str(ready.motion_id): ["yes"]}})
+    assert error_of(cast, 410)["error"] == "ballot_revoked"
 
 
 def test_results_and_record_are_not_public_before_publication(app, anonymous_api, admin_api):

@@ -146,6 +146,10 @@ def test_token_for_a_household_not_on_the_roll_is_refused(app, ready):
     with app.app_context():
         token = tokens.make_token(app.config["BALLOT_SECRET"], tokens.BallotToken(ready.meeting_id, 999_999, 1))
     assert app.test_client().get(f"/b/{token}").status_code == 404
+    # The cast reads the roll entry only inside its transaction: a signed token without one casts nothing.
+    cast = app.test_client().post(f"/b/{token}/cast", data={"contest": [ready.motion_id], f"c{ready.motion_id}": "yes"})
+    assert cast.status_code == 404 and "无法识别此选票" in cast.get_data(as_text=True)
+    assert ballot_count(app, ready.motion_id) == 0
 
 
 def test_token_from_another_meeting_is_refused_at_the_desk(app, ready, staff_client):

@@ -160,12 +160,17 @@ def reissue_ballot(meeting: Meeting, entry: RollEntry, reason: str, actor: Staff
     return entry
 
 
-def entry_for_token(text: str, meeting: Meeting | None = None) -> RollEntry:
-    """Return the roll entry a token belongs to; refuse forged, revoked and other-meeting tokens."""
+def read_ballot_token(text: str) -> tokens.BallotToken:
+    """Verify a ballot token's signature; refuse a forged or mangled one (no database read)."""
     try:
-        token = tokens.read_token(secret(), text)
+        return tokens.read_token(secret(), text)
     except BadToken:
         raise BallotNotFound("无法识别此选票。请核对二维码或短码，或向工作人员求助。") from None
+
+
+def entry_for_token(text: str, meeting: Meeting | None = None) -> RollEntry:
+    """Return the roll entry a token belongs to; refuse forged, revoked and other-meeting tokens."""
+    token = read_ballot_token(text)
     entry = db.session.execute(
         select(RollEntry).where(RollEntry.meeting_id == token.meeting_id, RollEntry.household_id == token.household_id)
     ).scalar_one_or_none()

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from flask import current_app, request
 from flask_login import current_user
+
+from ballots.tokens import BallotToken
 
 from ..extensions import db
 from ..models import Community, Role, RollEntry
 from ..services import ballots, ratelimit, staff
 from ..services.ballots import BallotNotFound
 from ..services.errors import TooManyAttempts
+
+T = TypeVar("T")
 
 
 def client_id() -> str:
@@ -38,13 +44,23 @@ BAD_TOKENS_PER_10_MIN = 20
 
 
 def ballot_entry(token: str) -> RollEntry:
-    """Resolve a ballot token (phone page or API), limiting failed guesses per client.
+    """Resolve a ballot token to its roll entry (phone page or API), limiting failed guesses per client.
 
     A valid token is always served: voters behind one address (venue Wi-Fi, carrier NAT) are never
     locked out by someone else's bad scans. Only failures count, and only failures are refused.
     """
+    return _limited(ballots.entry_for_token, token)
+
+
+def ballot_token(token: str) -> BallotToken:
+    """Verify a ballot token's signature only, limited as `ballot_entry`: a cast reads the roll
+    entry itself, in its own transaction, so it needs no query before."""
+    return _limited(ballots.read_ballot_token, token)
+
+
+def _limited(resolve: Callable[[str], T], token: str) -> T:
     try:
-        return ballots.entry_for_token(token)
+        return resolve(token)
     except BallotNotFound:
         limit = current_app.config.get("BAD_TOKENS_PER_10_MIN", BAD_TOKENS_PER_10_MIN)
         if ratelimit.count_recent("bad_token", timedelta(minutes=10), client=client_id()) >= limit:

@@ -15,7 +15,7 @@ from ..models import Channel, Contest, ContestKind, ContestStatus, Meeting, Roll
 from ..numbers import ids
 from ..services import ballots, casting
 from ..services.errors import DomainError, InvalidInput
-from .common import ballot_entry
+from .common import ballot_entry, ballot_token
 
 bp = Blueprint("vote", __name__)
 csrf.exempt(bp)
@@ -108,14 +108,15 @@ def _check(contests: list[Contest], chosen: dict[int, list[str]]) -> list[str]:
 @bp.post("/b/<token>/cast")
 def cast(token: str):
     """Cast the confirmed choices; show the receipt codes."""
-    entry = ballot_entry(token)
+    ballot = ballot_token(token)
     contest_ids = ids(request.form.getlist("contest"))
     if not contest_ids:
         raise InvalidInput("提交的内容不完整，请重新扫码投票。")
     selections = {cid: [m for m in request.form.getlist(f"c{cid}") if m] for cid in contest_ids}
     try:
-        cast = casting.cast_ballots(entry, selections, Channel.PHONE, strict=True)
+        cast = casting.cast_ballots(ballot, selections, Channel.PHONE, strict=True)
     except DomainError as error:
+        entry = ballot_entry(token)  # a revoked or unknown ballot raises here: its own error page
         return _render(entry, "vote/ballot.html", error.status, token=token, chosen={}, error=error.message)
     # The receipt page is drawn from the values the cast returned: no second round of queries.
     return render_template("vote/receipt.html", cast=cast)

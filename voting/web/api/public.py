@@ -10,7 +10,7 @@ from ...extensions import db
 from ...models import Channel, ContestKind, ContestStatus
 from ...services import agenda, audit_record, ballots, casting, meetings, ratelimit, registrations, results, staff
 from ...services.errors import NotFound, TooManyAttempts
-from ..common import ballot_entry, client_id
+from ..common import ballot_entry, ballot_token, client_id
 from ..public import REGISTRATIONS_PER_HOUR
 from . import bp, out, responses, spec
 from . import schemas as s
@@ -69,9 +69,9 @@ def cast(token: str):
 
     409 already_voted / contest_not_open; 422 over_vote (a phone ballot may not be spoilt).
     """
-    entry = ballot_entry(token)
+    ballot = ballot_token(token)
     selections = {int(k): list(v) for k, v in request.context.json.selections.items()}
-    receipts = casting.cast_ballots(entry, selections, Channel.PHONE, strict=True).receipts
+    receipts = casting.cast_ballots(ballot, selections, Channel.PHONE, strict=True).receipts
     return s.CastOut(
         receipts=[
             s.ReceiptOut(contest_id=r.contest_id, title=r.contest_title, receipt=r.receipt, status=r.status.value)
