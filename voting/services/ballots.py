@@ -168,12 +168,19 @@ def read_ballot_token(text: str) -> tokens.BallotToken:
         raise BallotNotFound("无法识别此选票。请核对二维码或短码，或向工作人员求助。") from None
 
 
+def roll_entry_of_ballot(ballot: tokens.BallotToken) -> RollEntry | None:
+    """Return the roll entry a ballot (token) was issued to, whatever its serial."""
+    return db.session.execute(
+        select(RollEntry).where(
+            RollEntry.meeting_id == ballot.meeting_id, RollEntry.household_id == ballot.household_id
+        )
+    ).scalar_one_or_none()
+
+
 def entry_for_token(text: str, meeting: Meeting | None = None) -> RollEntry:
     """Return the roll entry a token belongs to; refuse forged, revoked and other-meeting tokens."""
     token = read_ballot_token(text)
-    entry = db.session.execute(
-        select(RollEntry).where(RollEntry.meeting_id == token.meeting_id, RollEntry.household_id == token.household_id)
-    ).scalar_one_or_none()
+    entry = roll_entry_of_ballot(token)
     if entry is None:
         raise BallotNotFound("无法识别此选票。请核对二维码或短码，或向工作人员求助。")
     if meeting is not None and entry.meeting_id != meeting.id:

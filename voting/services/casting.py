@@ -40,7 +40,7 @@ from ..models import (
 from ..timeutil import format_local
 from . import log, use_case
 from .agenda import core_contest
-from .ballots import BallotNotFound, BallotRevoked
+from .ballots import BallotNotFound, BallotRevoked, roll_entry_of_ballot
 from .errors import Conflict, DomainError, InvalidInput, NotFound
 from .meetings import meeting_chain, profile_of
 
@@ -295,13 +295,7 @@ def cast_ballots(ballot: BallotRef, selections: dict[int, list[str]], channel: C
         except IntegrityError:
             # The household has voted (now, or in a race the database decided), or — about once
             # in 10^14 casts — a new receipt collided with another: then cast again, once.
-            marks = voted_marks(
-                db.session.execute(
-                    select(RollEntry).where(
-                        RollEntry.meeting_id == ballot.meeting_id, RollEntry.household_id == ballot.household_id
-                    )
-                ).scalar_one()
-            )
+            marks = voted_marks(roll_entry_of_ballot(ballot))
             for contest_id in selections:
                 if contest_id in marks:
                     raise AlreadyVoted(
