@@ -41,6 +41,9 @@ class BallotNotFound(DomainError):
     code = "ballot_not_found"
 
 
+UNKNOWN_BALLOT = "无法识别此选票。请核对二维码或短码，或向工作人员求助。"
+
+
 class BallotRevoked(DomainError):
     status = 410
     code = "ballot_revoked"
@@ -165,7 +168,7 @@ def read_ballot_token(text: str) -> tokens.BallotToken:
     try:
         return tokens.read_token(secret(), text)
     except BadToken:
-        raise BallotNotFound("无法识别此选票。请核对二维码或短码，或向工作人员求助。") from None
+        raise BallotNotFound(UNKNOWN_BALLOT) from None
 
 
 def roll_entry_of_ballot(ballot: tokens.BallotToken) -> RollEntry | None:
@@ -182,7 +185,7 @@ def entry_for_token(text: str, meeting: Meeting | None = None) -> RollEntry:
     token = read_ballot_token(text)
     entry = roll_entry_of_ballot(token)
     if entry is None:
-        raise BallotNotFound("无法识别此选票。请核对二维码或短码，或向工作人员求助。")
+        raise BallotNotFound(UNKNOWN_BALLOT)
     if meeting is not None and entry.meeting_id != meeting.id:
         raise WrongMeeting("这张选票不属于本次会议。")
     if token.serial != entry.serial:

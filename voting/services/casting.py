@@ -40,7 +40,7 @@ from ..models import (
 from ..timeutil import format_local
 from . import log, use_case
 from .agenda import core_contest
-from .ballots import BallotNotFound, BallotRevoked, roll_entry_of_ballot
+from .ballots import UNKNOWN_BALLOT, BallotNotFound, BallotRevoked, roll_entry_of_ballot
 from .errors import Conflict, DomainError, InvalidInput, NotFound
 from .meetings import meeting_chain, profile_of
 
@@ -157,7 +157,7 @@ def _locked_voter(ballot: BallotRef) -> _Voter:
     """
     row = _sql(_VOTER, {"meeting_id": ballot.meeting_id, "household_id": ballot.household_id}).one_or_none()
     if row is None:
-        raise BallotNotFound("无法识别此选票。请核对二维码或短码，或向工作人员求助。")
+        raise BallotNotFound(UNKNOWN_BALLOT)
     if row.serial != ballot.serial:
         raise BallotRevoked("此选票已作废：该户已补发新选票，请使用新选票。")
     return _Voter(

@@ -31,11 +31,10 @@ class QuorumNotMet(DomainError):
     code = "quorum_not_met"
 
 
-def lock_contest(contest_id: int, *, share: bool = False) -> Contest | None:
-    """Load a contest row locked against a concurrent open/close (FOR SHARE when casting)."""
-    query = select(Contest).where(Contest.id == contest_id)
-    query = query.with_for_update(read=True) if share else query.with_for_update()
-    return db.session.execute(query).scalar_one_or_none()
+def lock_contest(contest_id: int) -> Contest | None:
+    """Load a contest row locked against concurrent casts and a concurrent open/close (casting
+    takes the same row FOR SHARE, see casting._CONTESTS)."""
+    return db.session.execute(select(Contest).where(Contest.id == contest_id).with_for_update()).scalar_one_or_none()
 
 
 @use_case
